@@ -5,7 +5,8 @@ from pathlib import Path
 root = Path(__file__).resolve().parent.parent
 _directive = re.compile(r'^\s*#\s*\|')
 
-def _hidden(src): return any(re.match(r'^\s*#\s*\|\s*hide\b', l) for l in src.splitlines())
+def _flag(src, pat): return any(re.match(r'^\s*#\s*\|\s*' + pat, l) for l in src.splitlines())
+def _hidden(src): return _flag(src, r'hide\b')
 def _code(src): return '\n'.join(l for l in src.splitlines() if not _directive.match(l)).strip()
 
 def _outputs(cell):
@@ -13,6 +14,7 @@ def _outputs(cell):
     for o in cell.get('outputs', []):
         if o.get('output_type') == 'stream': yield ''.join(o['text']).rstrip()
         elif 'data' in o and 'text/markdown' in o['data']: yield ''.join(o['data']['text/markdown']).rstrip()
+        elif 'data' in o and '<table' in ''.join(o['data'].get('text/html', '')): yield ''.join(o['data']['text/html']).strip()
         elif 'data' in o and 'text/plain' in o['data']: yield '    ' + ''.join(o['data']['text/plain']).rstrip().replace('\n', '\n    ')
 
 def cell_md(cell):
@@ -20,7 +22,8 @@ def cell_md(cell):
     src = ''.join(cell['source'])
     if cell['cell_type'] == 'markdown': return src.strip()
     if cell['cell_type'] != 'code' or _hidden(src) or not _code(src): return ''
-    return '\n\n'.join([f'```python\n{_code(src)}\n```', *_outputs(cell)])
+    outs = [] if _flag(src, r'output:\s*false\b') else list(_outputs(cell))
+    return '\n\n'.join([f'```python\n{_code(src)}\n```', *outs])
 
 def readme(nb=root/'nbs'/'index.ipynb'):
     "README text for notebook `nb`."
