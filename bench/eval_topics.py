@@ -1,110 +1,226 @@
-"""Quality of topic scoring: multi-label ranking on arXiv abstracts, 4-class news argmax accuracy.
+"""Quality and speed of topic scoring on every kind of corpus, method by method.
 
-    python bench/eval_topics.py PATH/arxiv_ml_1000.csv [--news bench/fixtures/news_4class.csv] [--fp32]
+    nice python bench/eval_topics.py --arxiv PATH/arxiv_ml_1000.csv --ng PATH/20newsgroups_test.csv \
+        [--cache /work/cache/emb] [--ng-short] [--feedback]
 
-The arXiv CSV (columns `titles`, `summaries`, `terms` as a list literal) is read from the path given and
-never copied. Each arXiv category is scored by a topic phrase (its arXiv name, lower-cased), and the script
-prints the macro ROC-AUC and average precision over all 8 categories and over the 4 named in issue 6
-(cs.CV, cs.CL, stat.ML, cs.RO), for the seed's method and for ours. The news fixture (80 snippets written
-for this project, 20 per World / Sports / Business / Sci-Tech) is scored with four differently worded sets
-of topic descriptions, and the script prints the argmax accuracy with and without `adapt`.
+The data is read from the paths given (never copied into the project). Corpora:
+
+- `news fixture`: bench/fixtures/news_4class.csv, 80 snippets written for this project (4 balanced topics);
+- `short 4`: 2,000 posts of 20 Newsgroups from 4 coarse groups (computers, sports, science, politics),
+  500 each, as short news items: subject line + first sentence;
+- `batch 80`: the first 80 of those alone (a daily batch), and `batch 80 + history`: the same 80 scored
+  with `results=` in a store that also holds the other 1,920 (the history);
+- `full 5`: 1,000 whole posts from 5 coarse groups (+ religion), 200 each;
+- `newswire`: 985 whole posts, 10 overlapping topics of very different sizes (2 % to 42 %; "computers"
+  contains "computer hardware", "sports" contains "ice hockey"), 14 % of posts in none of them: ROC-AUC;
+- `arXiv`: 1,000 ML abstracts, 8 overlapping categories named in plain words: ROC-AUC;
+- `20 Newsgroups`: all 7,532 posts, one plain-language topic per group (`--ng-short`: subject + first
+  sentence instead of whole posts).
+
+Methods (all through `Searcher.get_topic_score_df`): `seed` ('text is about {}', zero-shot), `adapt=False`
+(the default template, zero-shot), `default` (adapt=None), `calibrate=True` (its argmax or AUC, the
+expected calibration error over 10 bins one-vs-rest, and the fewest distinct values among a topic's best 50).
+`--feedback` adds the gain from reader judgements; the timing line scores 10,000 stored articles against
+15 topics.
 """
-import argparse, ast, time
+import argparse, ast, re, tempfile, time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.metrics import roc_auc_score
 
-from pytorch_hackathon.topic_scoring import Searcher
+from pytorch_hackathon.document_store import InMemoryDocumentStore
+from pytorch_hackathon.embeddings import Encoder
+from pytorch_hackathon.topic_scoring import Searcher, document_texts, topic_query_vectors, topic_scores
 
-CATEGORIES = {  # arXiv category -> topic phrase (the category's own name, lower-cased)
-    "cs.CV": "computer vision", "cs.CL": "natural language processing", "stat.ML": "statistics",
-    "cs.RO": "robotics", "cs.LG": "machine learning", "cs.AI": "artificial intelligence",
-    "eess.IV": "image and video processing", "cs.NE": "neural and evolutionary computing"}
-ISSUE_FOUR = ["cs.CV", "cs.CL", "stat.ML", "cs.RO"]
-ENSEMBLE = ["{}", "text is about {}", "this article is about {}"]
-NEWS_TOPICS = {  # four wordings of the same four classes, so no single wording is tuned for
-    "labels": ["World", "Sports", "Business", "Sci/Tech"],
-    "short": ["world", "sports", "business", "science and technology"],
-    "described": ["world news and international politics", "sports", "business, economy and finance", "science and technology"],
-    "detailed": ["politics, wars and international affairs", "sports and games", "companies, markets and the economy",
-                 "science, technology, computers and the internet"]}
-NEWS_LABELS = NEWS_TOPICS["labels"]
+ARXIV = {"cs.CV": "computer vision", "cs.LG": "machine learning", "stat.ML": "statistics",
+         "cs.AI": "artificial intelligence", "eess.IV": "image and video processing", "cs.RO": "robotics",
+         "cs.CL": "natural language processing", "cs.NE": "neural and evolutionary computing"}
+NG = {"alt.atheism": "atheism", "comp.graphics": "computer graphics", "comp.os.ms-windows.misc": "microsoft windows",
+      "comp.sys.ibm.pc.hardware": "pc hardware", "comp.sys.mac.hardware": "mac hardware", "comp.windows.x": "the x window system",
+      "misc.forsale": "things for sale", "rec.autos": "cars", "rec.motorcycles": "motorcycles", "rec.sport.baseball": "baseball",
+      "rec.sport.hockey": "hockey", "sci.crypt": "cryptography", "sci.electronics": "electronics", "sci.med": "medicine",
+      "sci.space": "space exploration", "soc.religion.christian": "christianity", "talk.politics.guns": "gun control",
+      "talk.politics.mideast": "the middle east", "talk.politics.misc": "politics", "talk.religion.misc": "religion"}
+COARSE = {"computers": lambda g: g.startswith("comp."), "sports": lambda g: g.startswith("rec.sport"),
+          "science": lambda g: g.startswith("sci."), "politics": lambda g: g.startswith("talk.politics"),
+          "religion": lambda g: g in ("alt.atheism", "soc.religion.christian", "talk.religion.misc")}
+NEWSWIRE = {"computers": [g for g in NG if g.startswith("comp.")], "computer hardware": ["comp.sys.ibm.pc.hardware", "comp.sys.mac.hardware"],
+            "sports": ["rec.sport.baseball", "rec.sport.hockey"], "ice hockey": ["rec.sport.hockey"], "cars": ["rec.autos"],
+            "space exploration": ["sci.space"], "medicine": ["sci.med"],
+            "religion": ["alt.atheism", "soc.religion.christian", "talk.religion.misc"], "gun control": ["talk.politics.guns"],
+            "the middle east": ["talk.politics.mideast"]}
+NEWSWIRE_SIZES = {"comp.graphics": 100, "comp.os.ms-windows.misc": 100, "comp.sys.ibm.pc.hardware": 75, "comp.sys.mac.hardware": 40,
+                  "comp.windows.x": 100, "rec.sport.baseball": 100, "rec.sport.hockey": 40, "rec.autos": 30, "sci.space": 75, "sci.med": 30,
+                  "alt.atheism": 15, "soc.religion.christian": 30, "talk.religion.misc": 15, "talk.politics.guns": 40, "talk.politics.mideast": 25,
+                  "misc.forsale": 50, "rec.motorcycles": 30, "sci.crypt": 30, "sci.electronics": 30, "talk.politics.misc": 30}
+FIXTURE_TOPICS = {"World": "world news", "Sports": "sports", "Business": "business", "Sci/Tech": "science and technology"}
 
-def load_arxiv(path) -> tuple:
-    "The abstracts as a DataFrame (id, title, text) and the (n, 8) 0/1 label matrix."
+# ---------------------------------------------------------------- corpora
+def load_arxiv(path):
+    "(articles, topics, (n, 8) labels)"
     raw = pd.read_csv(path)
     clean = lambda s: s.str.replace(r"\s+", " ", regex=True).str.strip()
     df = pd.DataFrame({"id": [f"a{i}" for i in range(len(raw))], "title": clean(raw["titles"]), "text": clean(raw["summaries"])})
     terms = raw["terms"].map(ast.literal_eval)
-    Y = np.array([[c in t for c in CATEGORIES] for t in terms], dtype=int)
-    return df, Y
+    return df, list(ARXIV.values()), np.array([[c in t for c in ARXIV] for t in terms], dtype=int)
 
-def ranking_metrics(scores:pd.DataFrame, Y:np.ndarray) -> dict:
-    "Macro ROC-AUC and AP over all categories and over the issue's four."
-    cats = list(CATEGORIES)
-    auc = [roc_auc_score(Y[:, j], scores[CATEGORIES[c]]) for j, c in enumerate(cats)]
-    ap = [average_precision_score(Y[:, j], scores[CATEGORIES[c]]) for j, c in enumerate(cats)]
-    four = [cats.index(c) for c in ISSUE_FOUR]
-    return {"AUC(8)": np.mean(auc), "AP(8)": np.mean(ap), "AUC(4)": np.mean([auc[i] for i in four]),
-            "AP(4)": np.mean([ap[i] for i in four]), **{f"AUC {c}": a for c, a in zip(cats, auc)}}
+def split_post(post:str) -> tuple:
+    "(subject, body) of a newsgroup post: headers, quoted lines and attribution lines dropped."
+    head, _, body = post.partition("\n\n")
+    subj = next((l[8:].strip() for l in head.splitlines() if l.lower().startswith("subject:")), "")
+    subj = re.sub(r"^(re:\s*)+", "", subj, flags=re.I).strip()
+    lines = [l for l in body.splitlines() if not l.lstrip().startswith((">", "|", ":")) and not re.search(r"(writes|wrote):\s*$", l)]
+    return subj, re.sub(r"\s+", " ", " ".join(lines)).strip()
 
-def calibration_summary(scores:pd.DataFrame, Y:np.ndarray) -> dict:
-    "How calibrated scores compare with the labels: mean probability vs prevalence, F1 at 0.5."
-    P = scores[list(CATEGORIES.values())].to_numpy()
-    pred = P >= 0.5
-    tp, fp, fn = (pred & (Y == 1)).sum(0), (pred & (Y == 0)).sum(0), (~pred & (Y == 1)).sum(0)
-    f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
-    return {"mean p": P.mean(), "prevalence": Y.mean(), "macro F1@0.5": f1.mean()}
+def first_sentence(text:str, max_words:int=40) -> str:
+    m = re.match(r"(.{20,}?[.!?])(\s|$)", text)
+    return " ".join((m.group(1) if m else text).split()[:max_words])
 
-def arxiv_report(path, quantize:bool):
-    "Print the arXiv table: the seed's method vs our choices."
-    df, Y = load_arxiv(path)
-    topics = list(CATEGORIES.values())
-    t0 = time.perf_counter()
-    with_title = Searcher(quantize_model=quantize); with_title.add_texts(df)
-    text_only = Searcher(quantize_model=quantize); text_only.add_texts(df.drop(columns="title"))
-    print(f"embedded {len(df)} abstracts twice in {time.perf_counter() - t0:.0f} s (int8: {with_title.encoder.quantized})")
-    runs = {
-        "seed: text only, bare topics (what it embedded)": (text_only, dict(template="{}")),
-        "seed as intended: text only, 'text is about {}'": (text_only, {}),
-        "default: title. text, 'text is about {}'": (with_title, {}),
-        "default + adapt": (with_title, dict(adapt=True)),
-        "bare topic '{}'": (with_title, dict(template="{}")),
-        "bare topic '{}' + adapt": (with_title, dict(template="{}", adapt=True)),
-        "3-template ensemble": (with_title, dict(template=ENSEMBLE)),
-        "3-template ensemble + adapt": (with_title, dict(template=ENSEMBLE, adapt=True)),
-    }
-    rows = {name: ranking_metrics(s.get_topic_score_df(topics, **kw), Y) for name, (s, kw) in runs.items()}
-    table = pd.DataFrame(rows).T
-    with pd.option_context("display.width", 250, "display.max_columns", 20):
-        print(table[["AUC(8)", "AP(8)", "AUC(4)", "AP(4)"]].round(4).to_string())
-        print(table[[c for c in table.columns if c.startswith("AUC ")]].round(3).to_string())
-    cal = {name: calibration_summary(with_title.get_topic_score_df(topics, calibrate=True, **kw), Y)
-           for name, kw in {"default + calibrate": {}, "default + adapt + calibrate": dict(adapt=True)}.items()}
-    print(pd.DataFrame(cal).T.round(3).to_string())
+def load_20ng(path) -> pd.DataFrame:
+    raw = pd.read_csv(path)
+    parts = raw["text"].map(split_post)
+    return pd.DataFrame({"id": [f"n{i}" for i in range(len(raw))], "title": parts.str[0], "text": parts.str[1], "group": raw["newsgroup"]})
 
-def news_report(path, quantize:bool):
-    "Print the 4-class argmax accuracy for each wording of the topics, without and with adapt."
-    news = pd.read_csv(path)
-    y = news["label"].map({l: i for i, l in enumerate(NEWS_LABELS)}).to_numpy()
-    s = Searcher(quantize_model=quantize); s.add_texts(news.drop(columns="label"))
-    rows = {}
-    for name, topics in NEWS_TOPICS.items():
-        acc = lambda **kw: float((s.get_topic_score_df(topics, **kw)[topics].to_numpy().argmax(1) == y).mean())
-        rows[name] = {"plain": acc(), "adapt": acc(adapt=True), "calibrate": acc(calibrate=True),
-                      "adapt+calibrate": acc(adapt=True, calibrate=True)}
-    table = pd.DataFrame(rows).T
-    table.loc["mean"] = table.mean()
-    print(f"news fixture: {len(news)} snippets, argmax accuracy with template 'text is about {{}}'")
-    print(table.round(3).to_string())
+def short(ng:pd.DataFrame) -> pd.DataFrame: return ng.assign(text=ng["text"].map(first_sentence))
+
+def balanced(ng, names, per, seed):
+    "(rows, labels): `per` posts of each coarse group, shuffled."
+    rng, idx, y = np.random.default_rng(seed), [], []
+    for j, name in enumerate(names):
+        idx += list(rng.choice(np.flatnonzero(ng["group"].map(COARSE[name]).to_numpy()), per, replace=False)); y += [j] * per
+    order = rng.permutation(len(idx))
+    return np.array(idx)[order], np.array(y)[order]
+
+def newswire(ng, seed=0):
+    "(rows, (n, 10) labels) of the imbalanced, overlapping corpus."
+    rng, idx = np.random.default_rng(seed), []
+    for g, n in NEWSWIRE_SIZES.items(): idx += list(rng.choice(np.flatnonzero(ng["group"] == g), n, replace=False))
+    idx = rng.permutation(np.array(idx))
+    groups = ng["group"].to_numpy()[idx]
+    return idx, np.array([[g in gs for gs in NEWSWIRE.values()] for g in groups], dtype=int)
+
+def corpora(args) -> dict:
+    "name -> (articles, topics, labels: (n,) class indices or (n, k) 0/1)"
+    out = {}
+    fx = pd.read_csv(args.news)
+    out["news fixture (80)"] = (fx.drop(columns="label"), list(FIXTURE_TOPICS.values()), fx["label"].map(list(FIXTURE_TOPICS).index).to_numpy())
+    if args.ng:
+        ng = load_20ng(args.ng)
+        names = ["computers", "sports", "science", "politics"]
+        i, y = balanced(ng, names, 500, seed=1)
+        out["short 4 (2,000)"] = (short(ng).iloc[i].reset_index(drop=True), names, y)
+        out["batch 80"] = (out["short 4 (2,000)"][0][:80], names, y[:80])
+        i5, y5 = balanced(ng, list(COARSE), 200, seed=2)
+        out["full 5 (1,000)"] = (ng.iloc[i5].reset_index(drop=True), list(COARSE), y5)
+        iw, Y = newswire(ng)
+        out["newswire (985, AUC)"] = (ng.iloc[iw].reset_index(drop=True), list(NEWSWIRE), Y)
+    if args.arxiv: out["arXiv (1,000, AUC)"] = load_arxiv(args.arxiv)
+    if args.ng:
+        g = ng["group"].to_numpy()
+        out["20 Newsgroups (7,532)"] = ((short(ng) if args.ng_short else ng), list(NG.values()), np.array([list(NG).index(x) for x in g]))
+    return out
+
+# ---------------------------------------------------------------- metrics
+def quality(P:np.ndarray, y:np.ndarray) -> float:
+    "Argmax accuracy (single-label) or macro ROC-AUC (multi-label)."
+    if y.ndim == 1: return float((P.argmax(1) == y).mean())
+    return float(np.mean([roc_auc_score(y[:, j], P[:, j]) for j in range(y.shape[1]) if 0 < y[:, j].sum() < len(y)]))
+
+def one_hot(y:np.ndarray, k:int) -> np.ndarray: return np.eye(k, dtype=int)[y] if y.ndim == 1 else y
+
+def ece(P:np.ndarray, Y:np.ndarray, bins:int=10) -> float:
+    "Expected calibration error over all (article, topic) pairs, one-vs-rest, `bins` equal-width bins."
+    p, y = P.ravel(), Y.ravel()
+    b = np.minimum((p * bins).astype(int), bins - 1)
+    return float(sum(abs(p[b == i].mean() - y[b == i].mean()) * (b == i).sum() for i in range(bins) if (b == i).any()) / len(p))
+
+def distinct_top(P:np.ndarray, n:int=50) -> int:
+    "The fewest distinct values among any topic's `n` best scores."
+    return int(min(len(np.unique(np.sort(P[:, j])[-n:])) for j in range(P.shape[1])))
+
+def markdown(table:pd.DataFrame) -> str:
+    "`table` as a markdown table (3 decimals), for the notebook."
+    cell = lambda v: f"{v:.3f}" if isinstance(v, float) and not float(v).is_integer() else f"{v:g}"
+    lines = ["| corpus | " + " | ".join(table.columns) + " |", "|---" * (len(table.columns) + 1) + "|"]
+    return "\n".join(lines + [f"| {i} | " + " | ".join(cell(v) for v in row) + " |" for i, row in zip(table.index, table.to_numpy())])
+
+def scores(searcher, topics, **kw) -> np.ndarray: return searcher.get_topic_score_df(topics, **kw)[topics].to_numpy()
+
+# ---------------------------------------------------------------- report
+def evaluate(name, df, topics, y, encoder, history=None) -> dict:
+    "One row of the table: every method on one corpus."
+    s = Searcher(encoder=encoder)
+    s.add_texts(pd.concat([df, history]) if history is not None else df)
+    kw = dict(results=df["id"]) if history is not None else {}
+    t = time.perf_counter(); P = scores(s, topics, **kw); sec = time.perf_counter() - t
+    C = scores(s, topics, calibrate=True, **kw)
+    return {"seed": quality(scores(s, topics, template="text is about {}", adapt=False, **kw), y),
+            "adapt=False": quality(scores(s, topics, adapt=False, **kw), y), "default": quality(P, y),
+            "calibrate": quality(C, y), "ECE": ece(C, one_hot(y, len(topics))), "distinct/50": distinct_top(C), "s": sec}
+
+def feedback_curve(df, topics, y, encoder, steps=(0, 1, 2, 5, 10, 20), seed=0) -> dict:
+    "n -> (accuracy or AUC on the articles nobody judged after n judgements per topic of each topic's best unjudged articles, its gain over no feedback)."
+    s = Searcher(encoder=encoder); s.add_texts(df)
+    Y, rows, judged, out = one_hot(y, len(topics)), [], set(), {}
+    P0 = scores(s, topics)
+    path = Path(tempfile.mkdtemp()) / "feedback.csv"
+    for n in steps:
+        P = scores(s, topics, feedback=path if rows else None)
+        while len(rows) < n * len(topics):  # the reader judges the best card of each topic not yet judged
+            for j, t in enumerate(topics):
+                i = next(i for i in np.argsort(-P[:, j]) if (i, j) not in judged)
+                judged.add((i, j)); rows.append((df["id"].iloc[i], t, "+1" if Y[i, j] else "-1"))
+        pd.DataFrame(rows, columns=["article", "topic", "label"]).to_csv(path, index=False)
+        P = scores(s, topics, feedback=path if rows else None)
+        free = np.setdiff1d(np.arange(len(df)), [i for i, _ in judged])
+        out[n] = (quality(P[free], y[free]), quality(P[free], y[free]) - quality(P0[free], y[free]))
+    return out
+
+def timing(encoder, X:np.ndarray, n:int=10_000, k:int=15) -> dict:
+    "Seconds to score `n` stored articles against `k` topics, per method, and a reference matrix product."
+    X = X[np.arange(n) % len(X)]
+    store = InMemoryDocumentStore()
+    store.write_documents(pd.DataFrame({"id": [f"d{i}" for i in range(n)]}), X + 1e-4 * np.random.default_rng(0).normal(size=X.shape), id_col="id")
+    s = Searcher(encoder=encoder, document_store=store)
+    topics = [f"topic number {i}" for i in range(k)]
+    s.get_topic_score_df(topics[:1], adapt=False)  # warm up
+    out = {}
+    for name, kw in {"adapt=False": dict(adapt=False), "default": {}, "calibrate=True": dict(calibrate=True)}.items():
+        t = time.perf_counter(); s.get_topic_score_df(topics, **kw); out[name] = time.perf_counter() - t
+    t = time.perf_counter(); X @ X[:2048].T; out["reference: a 10,000 x 2,048 x 384 matrix product"] = time.perf_counter() - t
+    return out
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("arxiv_csv", nargs="?", help="path to arxiv_ml_1000.csv (outside the project)")
+    p.add_argument("--arxiv", help="path to arxiv_ml_1000.csv (outside the project)")
+    p.add_argument("--ng", help="path to 20newsgroups_test.csv (outside the project)")
     p.add_argument("--news", default=str(Path(__file__).parent / "fixtures" / "news_4class.csv"), help="the news fixture")
-    p.add_argument("--fp32", action="store_true", help="full-precision model instead of int8")
+    p.add_argument("--cache", default=None, help="embedding cache folder (embed each text once across runs)")
+    p.add_argument("--ng-short", action="store_true", help="20 Newsgroups as subject + first sentence (much faster to embed)")
+    p.add_argument("--feedback", action="store_true", help="also measure the gain from reader judgements")
+    p.add_argument("--skip", nargs="*", default=[], help="corpora to leave out (names as printed, prefix is enough)")
     a = p.parse_args()
-    news_report(a.news, not a.fp32)
-    if a.arxiv_csv: arxiv_report(a.arxiv_csv, not a.fp32)
+    enc = Encoder(cache_dir=a.cache)
+    data = {k: v for k, v in corpora(a).items() if not any(k.startswith(s) for s in a.skip)}
+    rows = {}
+    for name, (df, topics, y) in data.items():
+        rows[name] = evaluate(name, df, topics, y, enc)
+        if name == "batch 80" and "short 4 (2,000)" in data:
+            hist = data["short 4 (2,000)"][0].iloc[80:]
+            rows["batch 80 + 1,920 history"] = evaluate(name, df, topics, y, enc, history=hist)
+        print(name, {k: round(v, 3) for k, v in rows[name].items()}, flush=True)
+    table = pd.DataFrame(rows).T
+    with pd.option_context("display.width", 200):
+        print("\naccuracy (AUC where marked); calibrate: its argmax accuracy (AUC), ECE, distinct values among each topic's best 50")
+        print(markdown(table))
+    if a.feedback:
+        curves = {name: feedback_curve(*data[name], enc) for name in data if name.startswith(("short 4", "full 5", "arXiv", "newswire"))}
+        print("\nfeedback: quality on the unjudged articles after n judgements per topic (the reader judges each topic's best unjudged card)")
+        print(pd.DataFrame({k: {n: v[0] for n, v in c.items()} for k, c in curves.items()}).T.round(3).to_string())
+        print("gain over no feedback on the same (unjudged) articles")
+        print(pd.DataFrame({k: {n: v[1] for n, v in c.items()} for k, c in curves.items()}).T.round(3).to_string())
+    X = np.concatenate([enc.encode(document_texts(df)) for df, _, _ in data.values()])
+    print("\nscoring 10,000 stored articles against 15 topics (seconds):")
+    for k, v in timing(enc, X).items(): print(f"  {k}: {v:.2f}")
