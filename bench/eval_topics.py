@@ -1,7 +1,7 @@
 """Quality and speed of topic scoring on every kind of corpus, method by method.
 
     nice python bench/eval_topics.py --arxiv PATH/arxiv_ml_1000.csv --ng PATH/20newsgroups_test.csv \
-        [--cache /work/cache/emb] [--ng-short] [--feedback]
+        [--stories PATH/news_stories_dev.csv] [--cache /work/cache/emb] [--ng-short] [--feedback]
 
 The data is read from the paths given (never copied into the project). Corpora:
 
@@ -14,6 +14,10 @@ The data is read from the paths given (never copied into the project). Corpora:
 - `newswire`: 985 whole posts, 10 overlapping topics of very different sizes (2 % to 42 %; "computers"
   contains "computer hardware", "sports" contains "ice hockey"), 14 % of posts in none of them: ROC-AUC;
 - `arXiv`: 1,000 ML abstracts, 8 overlapping categories named in plain words: ROC-AUC;
+- `arXiv single`: the abstracts by their first-listed category, up to 60 each of the five commonest first categories
+  (single-label: argmax accuracy);
+- `headlines 4` (`--stories`): 1,600 news headlines of the UCI News Aggregator data, 400 from each of its four
+  categories (business, science and technology, entertainment, health), headline alone;
 - `20 Newsgroups`: all 7,532 posts, one plain-language topic per group (`--ng-short`: subject + first
   sentence instead of whole posts).
 
@@ -66,6 +70,26 @@ def load_arxiv(path):
     terms = raw["terms"].map(ast.literal_eval)
     return df, list(ARXIV.values()), np.array([[c in t for c in ARXIV] for t in terms], dtype=int)
 
+def arxiv_single(path, cats=("cs.CV", "cs.LG", "stat.ML", "cs.RO", "cs.CL"), per=60, seed=0):
+    "(abstracts, topics, labels): up to `per` abstracts of each first-listed category (single-label)."
+    df, _, _ = load_arxiv(path)
+    first = pd.read_csv(path)["terms"].map(lambda t: ast.literal_eval(t)[0]).to_numpy()
+    rng, idx, y, names = np.random.default_rng(seed), [], [], []
+    for c in cats:
+        pool = np.flatnonzero(first == c)
+        if len(pool) < 10: continue
+        idx += list(rng.choice(pool, min(len(pool), per), replace=False)); y += [len(names)] * min(len(pool), per); names.append(ARXIV[c])
+    return df.iloc[idx].reset_index(drop=True), names, np.array(y)
+
+STORIES = {"b": "business", "t": "science and technology", "e": "entertainment", "m": "health"}
+def headlines(path, per=400, seed=0):
+    "(headlines, topics, labels): `per` headlines of each category of the UCI News Aggregator data (single-label)."
+    raw, rng, idx, y = pd.read_csv(path), np.random.default_rng(seed), [], []
+    for j, c in enumerate(STORIES):
+        idx += list(rng.choice(np.flatnonzero((raw["CATEGORY"] == c).to_numpy()), per, replace=False)); y += [j] * per
+    df = pd.DataFrame({"id": [f"h{i}" for i in idx], "title": raw["TITLE"].to_numpy()[idx], "text": ""})
+    return df, list(STORIES.values()), np.array(y)
+
 def split_post(post:str) -> tuple:
     "(subject, body) of a newsgroup post: headers, quoted lines and attribution lines dropped."
     head, _, body = post.partition("\n\n")
@@ -116,7 +140,10 @@ def corpora(args) -> dict:
         out["full 5 (1,000)"] = (ng.iloc[i5].reset_index(drop=True), list(COARSE), y5)
         iw, Y = newswire(ng)
         out["newswire (985, AUC)"] = (ng.iloc[iw].reset_index(drop=True), list(NEWSWIRE), Y)
-    if args.arxiv: out["arXiv (1,000, AUC)"] = load_arxiv(args.arxiv)
+    if args.arxiv:
+        out["arXiv (1,000, AUC)"] = load_arxiv(args.arxiv)
+        out["arXiv single (first category)"] = arxiv_single(args.arxiv)
+    if args.stories: out["headlines 4 (1,600)"] = headlines(args.stories)
     if args.ng:
         g = ng["group"].to_numpy()
         out["20 Newsgroups (7,532)"] = ((short(ng) if args.ng_short else ng), list(NG.values()), np.array([list(NG).index(x) for x in g]))
@@ -196,6 +223,7 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--arxiv", help="path to arxiv_ml_1000.csv (outside the project)")
     p.add_argument("--ng", help="path to 20newsgroups_test.csv (outside the project)")
+    p.add_argument("--stories", help="path to news_stories_dev.csv (outside the project): headlines by category")
     p.add_argument("--news", default=str(Path(__file__).parent / "fixtures" / "news_4class.csv"), help="the news fixture")
     p.add_argument("--cache", default=None, help="embedding cache folder (embed each text once across runs)")
     p.add_argument("--ng-short", action="store_true", help="20 Newsgroups as subject + first sentence (much faster to embed)")
@@ -216,7 +244,7 @@ if __name__ == "__main__":
         print("\naccuracy (AUC where marked); calibrate: its argmax accuracy (AUC), ECE, distinct values among each topic's best 50")
         print(markdown(table))
     if a.feedback:
-        curves = {name: feedback_curve(*data[name], enc) for name in data if name.startswith(("short 4", "full 5", "arXiv", "newswire"))}
+        curves = {name: feedback_curve(*data[name], enc) for name in data if name.startswith(("short 4", "full 5", "arXiv (", "newswire", "headlines"))}
         print("\nfeedback: quality on the unjudged articles after n judgements per topic (the reader judges each topic's best unjudged card)")
         print(pd.DataFrame({k: {n: v[0] for n, v in c.items()} for k, c in curves.items()}).T.round(3).to_string())
         print("gain over no feedback on the same (unjudged) articles")
