@@ -10,9 +10,13 @@ The data is read from the paths given (never copied into the project). Corpora:
   500 each, as short news items: subject line + first sentence;
 - `batch 80`: the first 80 of those alone (a daily batch), and `batch 80 + history`: the same 80 scored
   with `results=` in a store that also holds the other 1,920 (the history);
+- `batches of 80`: the mean over 30 random batches of 80 of those 2,000 (one batch is a noisy measure);
 - `full 5`: 1,000 whole posts from 5 coarse groups (+ religion), 200 each;
 - `newswire`: 985 whole posts, 10 overlapping topics of very different sizes (2 % to 42 %; "computers"
   contains "computer hardware", "sports" contains "ice hockey"), 14 % of posts in none of them: ROC-AUC;
+- `sections 5` / `sections 4 short`: the mean over 8 draws of 5 (4) of 12 newsgroups named by a broad news-desk
+  word ('health', 'sport', 'business', 'world news'...), 200 whole posts of at least 60 words (300 short items)
+  each: topics that are the corpus's natural clusters under vague names, as a newspaper's sections are;
 - `arXiv`: 1,000 ML abstracts, 8 overlapping categories named in plain words: ROC-AUC;
 - `arXiv single`: the abstracts by their first-listed category, up to 60 each of the five commonest first categories
   (single-label: argmax accuracy);
@@ -59,6 +63,9 @@ NEWSWIRE_SIZES = {"comp.graphics": 100, "comp.os.ms-windows.misc": 100, "comp.sy
                   "comp.windows.x": 100, "rec.sport.baseball": 100, "rec.sport.hockey": 40, "rec.autos": 30, "sci.space": 75, "sci.med": 30,
                   "alt.atheism": 15, "soc.religion.christian": 30, "talk.religion.misc": 15, "talk.politics.guns": 40, "talk.politics.mideast": 25,
                   "misc.forsale": 50, "rec.motorcycles": 30, "sci.crypt": 30, "sci.electronics": 30, "talk.politics.misc": 30}
+SECTIONS = {"rec.autos": "cars and transport", "sci.med": "health", "comp.graphics": "technology", "talk.politics.mideast": "world news",
+            "rec.sport.baseball": "sport", "soc.religion.christian": "faith", "misc.forsale": "business", "sci.space": "science",
+            "talk.politics.guns": "politics", "rec.motorcycles": "leisure", "comp.windows.x": "software", "sci.electronics": "electronics"}
 FIXTURE_TOPICS = {"World": "world news", "Sports": "sports", "Business": "business", "Sci/Tech": "science and technology"}
 
 # ---------------------------------------------------------------- corpora
@@ -125,8 +132,19 @@ def newswire(ng, seed=0):
     groups = ng["group"].to_numpy()[idx]
     return idx, np.array([[g in gs for gs in NEWSWIRE.values()] for g in groups], dtype=int)
 
+def sections(ng, seed, k=5, per=200, min_words=60, short_items=False):
+    "(posts, topics, labels): `per` posts of each of `k` random `SECTIONS` groups, named by their broad word."
+    rng, words = np.random.default_rng(seed), ng["text"].str.split().str.len().to_numpy()
+    groups, idx, y = rng.choice(list(SECTIONS), k, replace=False), [], []
+    for j, g in enumerate(groups):
+        pool = np.flatnonzero((ng["group"] == g).to_numpy() & (words >= (0 if short_items else min_words)))
+        idx += list(rng.choice(pool, min(per, len(pool)), replace=False)); y += [j] * min(per, len(pool))
+    order = rng.permutation(len(idx))
+    df = ng.iloc[np.array(idx)[order]].reset_index(drop=True)
+    return (short(df) if short_items else df), [SECTIONS[g] for g in groups], np.array(y)[order]
+
 def corpora(args) -> dict:
-    "name -> (articles, topics, labels: (n,) class indices or (n, k) 0/1)"
+    "name -> (articles, topics, labels: (n,) class indices or (n, k) 0/1), or a list of them (draws whose figures are averaged)"
     out = {}
     fx = pd.read_csv(args.news)
     out["news fixture (80)"] = (fx.drop(columns="label"), list(FIXTURE_TOPICS.values()), fx["label"].map(list(FIXTURE_TOPICS).index).to_numpy())
@@ -136,10 +154,15 @@ def corpora(args) -> dict:
         i, y = balanced(ng, names, 500, seed=1)
         out["short 4 (2,000)"] = (short(ng).iloc[i].reset_index(drop=True), names, y)
         out["batch 80"] = (out["short 4 (2,000)"][0][:80], names, y[:80])
+        rng = np.random.default_rng(3)
+        draws = [rng.choice(len(y), 80, replace=False) for _ in range(30)]
+        out["batches of 80 (30 draws)"] = [(out["short 4 (2,000)"][0].iloc[d].reset_index(drop=True), names, y[d]) for d in draws]
         i5, y5 = balanced(ng, list(COARSE), 200, seed=2)
         out["full 5 (1,000)"] = (ng.iloc[i5].reset_index(drop=True), list(COARSE), y5)
         iw, Y = newswire(ng)
         out["newswire (985, AUC)"] = (ng.iloc[iw].reset_index(drop=True), list(NEWSWIRE), Y)
+        out["sections 5 (8 x 1,000)"] = [sections(ng, 200 + s) for s in range(8)]
+        out["sections 4 short (8 x 1,200)"] = [sections(ng, 200 + s, k=4, per=300, short_items=True) for s in range(8)]
     if args.arxiv:
         out["arXiv (1,000, AUC)"] = load_arxiv(args.arxiv)
         out["arXiv single (first category)"] = arxiv_single(args.arxiv)
@@ -233,7 +256,13 @@ if __name__ == "__main__":
     enc = Encoder(cache_dir=a.cache)
     data = {k: v for k, v in corpora(a).items() if not any(k.startswith(s) for s in a.skip)}
     rows = {}
-    for name, (df, topics, y) in data.items():
+    for name, corpus in data.items():
+        if isinstance(corpus, list):
+            draws = pd.DataFrame([evaluate(name, *draw, enc) for draw in corpus])
+            rows[name] = draws.mean().to_dict() | {"distinct/50": draws["distinct/50"].min()}
+            print(name, {k: round(v, 3) for k, v in rows[name].items()}, flush=True)
+            continue
+        df, topics, y = corpus
         rows[name] = evaluate(name, df, topics, y, enc)
         if name == "batch 80" and "short 4 (2,000)" in data:
             hist = data["short 4 (2,000)"][0].iloc[80:]
@@ -249,6 +278,6 @@ if __name__ == "__main__":
         print(pd.DataFrame({k: {n: v[0] for n, v in c.items()} for k, c in curves.items()}).T.round(3).to_string())
         print("gain over no feedback on the same (unjudged) articles")
         print(pd.DataFrame({k: {n: v[1] for n, v in c.items()} for k, c in curves.items()}).T.round(3).to_string())
-    X = np.concatenate([enc.encode(document_texts(df)) for df, _, _ in data.values()])
+    X = np.concatenate([enc.encode(document_texts(c[0])) for c in data.values() if not isinstance(c, list)])
     print("\nscoring 10,000 stored articles against 15 topics (seconds):")
     for k, v in timing(enc, X).items(): print(f"  {k}: {v:.2f}")

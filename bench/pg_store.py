@@ -105,7 +105,7 @@ def bench(url:str, n:int, X, Q, docs, halfvec:bool, efs:list, indexes:tuple, hns
     "Write, search and measure one store; prints one block of figures."
     table = f"bench_{n}_{'half' if halfvec else 'vec'}"
     global POSTMASTER
-    store = PgVectorDocumentStore(url, table=table, halfvec=halfvec, ef_search=efs[0], indexes=indexes, **hnsw)
+    store = PgVectorDocumentStore(url, table=table, halfvec=halfvec, ef_search=efs[0], indexes=None if indexes is None else tuple(indexes), **hnsw)
     with store._connection() as conn, contextlib.suppress(psutil.Error):  # CPU is measured for a server on this machine only
         POSTMASTER = POSTMASTER or psutil.Process(psutil.Process(conn.execute("SELECT pg_backend_pid()").fetchone()[0]).ppid())
     store.delete_documents(docs.id.tolist()) if len(store) else None
@@ -125,7 +125,7 @@ def bench(url:str, n:int, X, Q, docs, halfvec:bool, efs:list, indexes:tuple, hns
     rows = np.flatnonzero(docs.feed.isin(filt["conditions"][0]["value"]).to_numpy() & (docs.date >= since).to_numpy())
     exact, fexact = exact_top(X[:n], Q), exact_top(X[:n], Q, rows)
     for ef in efs:
-        with PgVectorDocumentStore(url, table=table, ef_search=ef) as store:
+        with PgVectorDocumentStore(url, table=table, ef_search=ef, indexes=None if indexes is None else tuple(indexes)) as store:
             for q in Q[:3]: store.search(q, top_k=K)  # warm the caches
             found, ms, _, qcpu = run_queries(store, Q)
             ffound, fms, sizes, fcpu = run_queries(store, Q, filt)
@@ -141,7 +141,7 @@ def main(sizes, d, url, data, emb, like_path, kinds, efs, indexes, hnsw, workers
             X = load_embeddings(emb)[:n + QUERIES] if emb else like(real, n) if real is not None else make_vectors(n, d, data)
             n = min(n, len(X) - QUERIES)
             X, Q, docs = X[:n], X[n:n + QUERIES], make_docs(n)
-            for kind in kinds: bench(url, n, X, Q, docs, kind == "halfvec", efs, tuple(indexes), hnsw)
+            for kind in kinds: bench(url, n, X, Q, docs, kind == "halfvec", efs, indexes, hnsw)
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -153,11 +153,11 @@ if __name__ == "__main__":
     ap.add_argument("--like", help="real embeddings as --emb: random vectors with their mean and covariance")
     ap.add_argument("--kinds", nargs="+", choices=["vector", "halfvec"], default=["vector", "halfvec"])
     ap.add_argument("--ef-search", type=int, nargs="+", default=[100], help="HNSW candidates per search (the store's default: 100)")
-    ap.add_argument("--indexes", nargs="*", default=[], help="columns to give B-tree indexes, e.g. feed date")
+    ap.add_argument("--indexes", nargs="*", default=None, help="columns to give B-tree indexes, e.g. feed date (default: the store's automatic metadata indexes; --indexes alone: none)")
     ap.add_argument("--m", type=int, default=16, help="HNSW links per node")
     ap.add_argument("--ef-construction", type=int, default=64, help="HNSW candidates while building")
     ap.add_argument("--workers", type=int, default=2, help="parallel index build workers of the throwaway server (PostgreSQL's default: 2)")
     a = ap.parse_args()
     what = f"real embeddings {a.emb}" if a.emb else f"Gaussian vectors with the covariance of {a.like}" if a.like else f"{a.data} random vectors"
-    print(f"PgVectorDocumentStore, {a.d} dims, {what}, top_k={K}, {QUERIES} queries, B-tree indexes on {a.indexes or 'no column'}, HNSW m={a.m} ef_construction={a.ef_construction}, {a.workers} parallel build workers; machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    print(f"PgVectorDocumentStore, {a.d} dims, {what}, top_k={K}, {QUERIES} queries, metadata indexes {'automatic' if a.indexes is None else a.indexes or 'none'}, HNSW m={a.m} ef_construction={a.ef_construction}, {a.workers} parallel build workers; machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     main(a.n, a.d, a.url, a.data, a.emb, a.like, a.kinds, a.ef_search, a.indexes, dict(m=a.m, ef_construction=a.ef_construction), a.workers)
