@@ -152,7 +152,7 @@ if __name__ == "__main__":
     ap.add_argument("--emb", help="real embeddings (a .npy file, or a folder of the Encoder's .npz cache files) instead of random vectors")
     ap.add_argument("--like", help="real embeddings as --emb: random vectors with their mean and covariance")
     ap.add_argument("--kinds", nargs="+", choices=["vector", "halfvec"], default=["vector", "halfvec"])
-    ap.add_argument("--ef-search", type=int, nargs="+", default=[100], help="HNSW candidates per search (the store's default: 100)")
+    ap.add_argument("--ef-search", type=int, nargs="+", default=[300], help="HNSW candidates per search (the store's default: 300)")
     ap.add_argument("--indexes", nargs="*", default=None, help="columns to give B-tree indexes, e.g. feed date (default: the store's automatic metadata indexes; --indexes alone: none)")
     ap.add_argument("--m", type=int, default=16, help="HNSW links per node")
     ap.add_argument("--ef-construction", type=int, default=64, help="HNSW candidates while building")
