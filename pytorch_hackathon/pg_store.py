@@ -188,13 +188,12 @@ def _plain_json(v):
 def _series(values:list, spec:dict) -> pd.Series:
     "Values read from a column of `spec` as a Series of its stored pandas dtype (missing ones as pandas has them)."
     t, dtype = spec["sql"], spec["dtype"]
-    if t in ("bigint", "real", "double precision", "boolean") and dtype in ("int64", "float64", "float32", "bool") and None not in values:
+    if t in (*_NUMBERS, "boolean") and dtype in ("int64", "float64", "float32", "bool") and None not in values:
         return pd.Series(np.array(values, dtype=dtype))  # the common case, without a detour through objects
+    if t == _TEXT and dtype not in ("object", "category"):
+        with contextlib.suppress(TypeError, ValueError): return pd.Series(values, dtype=dtype)  # pandas' string dtypes, in one step
     if t == "timestamptz": s = pd.Series(pd.to_datetime(values, utc=True)).dt.tz_convert(spec["tz"] or "UTC")
     elif t == "timestamp": s = pd.Series(pd.to_datetime(values))
-    elif t == _TEXT and dtype not in ("object", "category"):
-        with contextlib.suppress(TypeError, ValueError): return pd.Series(values, dtype=dtype)  # pandas' string dtypes, in one step
-        s = pd.Series(values, dtype=object)
     else: s = pd.Series(values, dtype=object)
     if dtype == "object" or str(s.dtype) == dtype: return s
     try: return s.astype(dtype)
@@ -518,7 +517,7 @@ def _column_indexes(self:PgVectorDocumentStore, conn, lay:dict):
     "The metadata indexes: B-tree on the columns of `indexes`, or with `indexes=None` each column's own kind (no-ops for those that exist)."
     for col in lay["columns"]:
         c = col["name"]
-        kind = "btree" if self.indexes is not None and c in self.indexes else col.get("index") if self.indexes is None else None
+        kind = col.get("index") if self.indexes is None else "btree" if c in self.indexes else None
         if kind and c != lay["id_col"]:
             conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} USING {} ({})").format(
                 sql.Identifier(f"{self._parts[-1]}_{text_hash(c, 8)}_{'idx' if kind == 'btree' else kind}"), self._ident(), sql.SQL(kind), sql.Identifier(c)))
