@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_pg_store.ipynb #4a4140c3
 from __future__ import annotations
-import atexit, contextlib, importlib.util, json, logging, os, re, secrets, shutil, socket, subprocess, tempfile, time, weakref
+import atexit, contextlib, importlib.util, json, logging, math, os, re, secrets, shutil, socket, subprocess, tempfile, time, weakref
 from functools import partial
 from pathlib import Path
 
@@ -279,7 +279,6 @@ def _filter_sql(layout:dict, filters:dict, params:list) -> sql.Composable:
 _LAYOUT = "pytorch_hackathon.pg_store "  # the table comment that marks a store's table and holds its layout
 _EMB, _SEQ = "__embedding__", "__seq__"  # the vector and the insertion-order columns
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
-_BUILD_MEMORY = "1GB"  # maintenance_work_mem while building an index (the graph fits in memory: a fast build)
 _BULK = 10_000  # a write of at least this many documents into a table at most as large rebuilds the index after it
 
 def _table_name(table:str) -> list:
@@ -300,12 +299,13 @@ class PgVectorDocumentStore:
                  m:int=16, ef_construction:int=64, # HNSW index parameters (pgvector's defaults)
                  ef_search:int=300, # HNSW candidates per search (at least top_k): higher is slower and finds more
                  indexes:tuple|None=None, # metadata columns to give a B-tree index, e.g. ("feed", "date"); None: every number, date and short text column (hash); (): none
-                 exact_rows:int=20_000, # a filter that these indexes narrow to at most this many rows (planner's estimate) is searched exactly
+                 exact_rows:int=20_000, # a filter with a part that these indexes narrow to at most this many rows (planner's estimate) is searched exactly
+                 build_memory_gb:float=4, # at most this much server memory for building the HNSW index (it asks for what the graph needs: ~1.5 KB a 384-d document)
                 ):
         if psycopg is None: raise StoreUnavailable(f"PgVectorDocumentStore needs psycopg and pgvector ({_MISSING} is missing): pip install 'pytorch_hackathon[postgres]'")
         self._parts, self.url, self.dim, self.halfvec = _table_name(table), url, dim, halfvec
         self.table, self.m, self.ef_construction, self.ef_search = ".".join(self._parts), m, ef_construction, ef_search
-        self.indexes, self.exact_rows = None if indexes is None else tuple(indexes), exact_rows
+        self.indexes, self.exact_rows, self.build_memory_gb = None if indexes is None else tuple(indexes), exact_rows, build_memory_gb
         self.timeout = 10  # seconds to wait for a connection before StoreUnavailable
         self._check_server()
         self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, kwargs={"autocommit": True, "connect_timeout": self.timeout},
@@ -424,16 +424,27 @@ def _ann_key(lay:dict) -> tuple:
         return sql.SQL("({}::halfvec({}))").format(sql.Identifier(_EMB), sql.SQL(str(int(lay["dim"])))), "halfvec"
     return sql.Identifier(_EMB), lay["vector"]
 
+def _build_memory(rows:int, lay:dict, m:int, cap_gb:float) -> str:
+    "`maintenance_work_mem` for building the HNSW index of `rows` rows: the graph's size with a margin, at least 64 MB, at most `cap_gb`."
+    value = (2 if _ann_key(lay)[1] == "halfvec" else 4) * lay["dim"] + 8  # the indexed vector's bytes
+    mb = 1.25 * rows * (value + 32 * m + 200) / 2**20  # measured: pgvector's graph takes the vector, 32 bytes per link slot (m) and ~200 bytes a node
+    return f"{int(min(max(mb, 64), cap_gb * 1024))}MB"
+
 @patch
-def _index(self:PgVectorDocumentStore, conn, lay:dict, build:bool):
-    "Drop the HNSW index (`build` False) or build it (True) with memory enough to hold the graph."
+def _index(self:PgVectorDocumentStore, conn, lay:dict, build:bool, rows:int=0):
+    "Drop the HNSW index (`build` False) or build it over `rows` rows (True) with memory enough to hold the graph."
     name = self._ident("_hnsw")
     if not build: return conn.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(name))
-    conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", [_BUILD_MEMORY])
+    if conn.execute("SELECT to_regclass(%s)", [self.table + "_hnsw"]).fetchone()[0]: return
+    conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", [_build_memory(rows, lay, self.m, self.build_memory_gb)])
     key, kind = _ann_key(lay)
-    conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} USING hnsw ({} {}) WITH (m = {}, ef_construction = {})").format(
-        sql.Identifier(self._parts[-1] + "_hnsw"), self._ident(), key, sql.SQL(kind + "_cosine_ops"),
-        sql.Literal(self.m), sql.Literal(self.ef_construction)))
+    create = sql.SQL("CREATE INDEX {} ON {} USING hnsw ({} {}) WITH (m = {}, ef_construction = {})").format(
+        sql.Identifier(self._parts[-1] + "_hnsw"), self._ident(), key, sql.SQL(kind + "_cosine_ops"), sql.Literal(self.m), sql.Literal(self.ef_construction))
+    try:
+        with conn.transaction(): conn.execute(create)
+    except (psycopg.errors.DiskFull, psycopg.errors.OutOfMemory):  # a parallel build's shared memory did not fit (a container's small /dev/shm)
+        conn.execute("SELECT set_config('max_parallel_maintenance_workers', '0', true)")  # a serial build uses the backend's own memory
+        conn.execute(create)
 
 @patch
 def _copy(self:PgVectorDocumentStore, conn, target:sql.Composable, df:pd.DataFrame, unit:np.ndarray, lay:dict):
@@ -507,7 +518,7 @@ def _write(self:PgVectorDocumentStore, conn, old, lay, df, unit, policy) -> int:
     if bulk: self._index(conn, lay, build=False)
     if stored and policy == "overwrite": self._merge(conn, lay, df, unit)
     else: self._copy(conn, self._ident(), df, unit, lay)
-    self._index(conn, lay, build=True)  # a no-op when it exists
+    self._index(conn, lay, build=True, rows=size + len(df))  # a no-op when it exists
     self._column_indexes(conn, lay)
     if bulk: conn.execute(sql.SQL("ANALYZE {} ({})").format(self._ident(), self._select(lay)))  # the planner's statistics, for filters
     return len(df)
@@ -625,13 +636,26 @@ def search(self:PgVectorDocumentStore,
     if not single: res.insert(0, "query", q)
     return res
 
+def _all_of(filters:dict) -> list:
+    "The conditions a document must meet every one of: those of a top-level AND, else the filter itself."
+    return list(filters["conditions"]) if filters.get("operator") == "AND" and filters.get("conditions") else [filters]
+
 @patch
-def _few_rows(self:PgVectorDocumentStore, conn, cond, params) -> bool:
-    "Whether the metadata indexes narrow `cond` down to at most `exact_rows` rows, by the planner's estimate."
-    conn.execute("SELECT set_config('enable_indexscan', 'off', true)")
+def _indexed(self:PgVectorDocumentStore, conn, lay, f:dict) -> tuple:
+    "(the rows the metadata indexes narrow filter `f` down to by the planner's estimate, infinite if they do not; its SQL; its parameters)."
+    params = []; cond = _filter_sql(lay, f, params)
     plan = conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) SELECT 1 FROM {} WHERE {}").format(self._ident(), cond), params).fetchone()[0][0]["Plan"]
+    return plan["Plan Rows"] if plan["Node Type"] == "Bitmap Heap Scan" else math.inf, cond, params
+
+@patch
+def _narrowest(self:PgVectorDocumentStore, conn, lay, filters:dict) -> tuple|None:
+    "(SQL, parameters) of the filter's part that the indexes narrow to the fewest rows, else of the whole filter, if at most `exact_rows`; else None."
+    conn.execute("SELECT set_config('enable_indexscan', 'off', true)")  # bitmap scans or none, as the exact search will use
+    parts = _all_of(filters)
+    best = min((self._indexed(conn, lay, f) for f in parts), key=lambda t: t[0])
+    if best[0] > self.exact_rows and len(parts) > 1: best = self._indexed(conn, lay, filters)  # the parts' indexes together
     conn.execute("SELECT set_config('enable_indexscan', 'on', true)")
-    return plan["Node Type"] == "Bitmap Heap Scan" and plan["Plan Rows"] <= self.exact_rows
+    return best[1:] if best[0] <= self.exact_rows else None
 
 @patch
 def _nearest(self:PgVectorDocumentStore, conn, lay, Q, top_k, filters) -> list:
@@ -639,12 +663,13 @@ def _nearest(self:PgVectorDocumentStore, conn, lay, Q, top_k, filters) -> list:
     params = []
     cond = _filter_sql(lay, filters, params) if filters else sql.SQL("TRUE")
     if top_k > self.ef_search: conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(min(1000, top_k))])  # for this transaction
-    exact = bool(filters) and self._few_rows(conn, cond, params)
-    if exact: conn.execute("SELECT set_config('enable_indexscan', 'off', true)")  # exact: the bitmap scan of the metadata indexes, then a sort
-    key, kind = (sql.Identifier(_EMB), lay["vector"]) if exact else _ann_key(lay)
-    vec = sql.SQL(lay["vector"])
+    narrow = self._narrowest(conn, lay, filters) if filters else None
+    if narrow:  # exact: the rows the narrowest part's indexes find (no index scan of the other parts), the rest of the filter checked on them
+        conn.execute("SELECT set_config('enable_indexscan', 'off', true)")
+        source, params = sql.SQL("(SELECT * FROM {} WHERE {} OFFSET 0) AS narrowed").format(self._ident(), narrow[0]), narrow[1] + params
+    key, kind = (sql.Identifier(_EMB), lay["vector"]) if narrow else _ann_key(lay)
     q = sql.SQL("SELECT {}, %s::int, 1 - ({} <=> %s::{}) FROM {} WHERE {} ORDER BY {} <=> %s::{} LIMIT %s").format(
-        self._select(lay), sql.Identifier(_EMB), vec, self._ident(), cond, key, sql.SQL(kind))
+        self._select(lay), sql.Identifier(_EMB), sql.SQL(lay["vector"]), source if narrow else self._ident(), cond, key, sql.SQL(kind))
     out = []
     for i, v in enumerate(Q):
         lit = "[" + ",".join(map(repr, v.tolist())) + "]"  # text form: casts to vector or halfvec
