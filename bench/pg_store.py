@@ -105,7 +105,7 @@ def bench(url:str, n:int, X, Q, docs, halfvec:bool, efs:list, indexes:tuple, hns
     "Write, search and measure one store; prints one block of figures."
     table = f"bench_{n}_{'half' if halfvec else 'vec'}"
     global POSTMASTER
-    store = PgVectorDocumentStore(url, table=table, halfvec=halfvec, ef_search=efs[0], indexes=None if indexes is None else tuple(indexes), **hnsw)
+    store = PgVectorDocumentStore(url, table=table, halfvec=halfvec, ef_search=efs[0], indexes=indexes, **hnsw)
     with store._connection() as conn, contextlib.suppress(psutil.Error):  # CPU is measured for a server on this machine only
         POSTMASTER = POSTMASTER or psutil.Process(psutil.Process(conn.execute("SELECT pg_backend_pid()").fetchone()[0]).ppid())
     store.delete_documents(docs.id.tolist()) if len(store) else None
@@ -125,7 +125,7 @@ def bench(url:str, n:int, X, Q, docs, halfvec:bool, efs:list, indexes:tuple, hns
     rows = np.flatnonzero(docs.feed.isin(filt["conditions"][0]["value"]).to_numpy() & (docs.date >= since).to_numpy())
     exact, fexact = exact_top(X[:n], Q), exact_top(X[:n], Q, rows)
     for ef in efs:
-        with PgVectorDocumentStore(url, table=table, ef_search=ef, indexes=None if indexes is None else tuple(indexes)) as store:
+        with PgVectorDocumentStore(url, table=table, ef_search=ef, indexes=indexes) as store:
             for q in Q[:3]: store.search(q, top_k=K)  # warm the caches
             found, ms, _, qcpu = run_queries(store, Q)
             ffound, fms, sizes, fcpu = run_queries(store, Q, filt)

@@ -649,12 +649,11 @@ def _indexed(self:PgVectorDocumentStore, conn, lay, f:dict) -> tuple:
 
 @patch
 def _narrowest(self:PgVectorDocumentStore, conn, lay, filters:dict) -> tuple|None:
-    "(SQL, parameters) of the filter's part that the indexes narrow to the fewest rows, else of the whole filter, if at most `exact_rows`; else None."
+    "(SQL, parameters) of the filter's part that the indexes narrow to the fewest rows, else of the whole filter, if at most `exact_rows`; else None. Leaves index scans off for this transaction."
     conn.execute("SELECT set_config('enable_indexscan', 'off', true)")  # bitmap scans or none, as the exact search will use
     parts = _all_of(filters)
     best = min((self._indexed(conn, lay, f) for f in parts), key=lambda t: t[0])
     if best[0] > self.exact_rows and len(parts) > 1: best = self._indexed(conn, lay, filters)  # the parts' indexes together
-    conn.execute("SELECT set_config('enable_indexscan', 'on', true)")
     return best[1:] if best[0] <= self.exact_rows else None
 
 @patch
@@ -664,8 +663,8 @@ def _nearest(self:PgVectorDocumentStore, conn, lay, Q, top_k, filters) -> list:
     cond = _filter_sql(lay, filters, params) if filters else sql.SQL("TRUE")
     if top_k > self.ef_search: conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(min(1000, top_k))])  # for this transaction
     narrow = self._narrowest(conn, lay, filters) if filters else None
+    if filters and not narrow: conn.execute("SELECT set_config('enable_indexscan', 'on', true)")  # the HNSW index scan
     if narrow:  # exact: the rows the narrowest part's indexes find (no index scan of the other parts), the rest of the filter checked on them
-        conn.execute("SELECT set_config('enable_indexscan', 'off', true)")
         source, params = sql.SQL("(SELECT * FROM {} WHERE {} OFFSET 0) AS narrowed").format(self._ident(), narrow[0]), narrow[1] + params
     key, kind = (sql.Identifier(_EMB), lay["vector"]) if narrow else _ann_key(lay)
     q = sql.SQL("SELECT {}, %s::int, 1 - ({} <=> %s::{}) FROM {} WHERE {} ORDER BY {} <=> %s::{} LIMIT %s").format(

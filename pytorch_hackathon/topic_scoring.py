@@ -159,8 +159,9 @@ def spherical_kmeans(X, # (n, d) unit rows
             new = unit_rows(np.stack([X[lab == j].sum(0) if (lab == j).any() else M[j] for j in range(k)]))
             if np.allclose(new, M): break
             M = new
-        fit = (X @ M.T).max(1).sum()
-        if fit > best[0]: best = (fit, (X @ M.T).argmax(1))
+        S = X @ M.T
+        fit = S.max(1).sum()
+        if fit > best[0]: best = (fit, S.argmax(1))
     return best[1]
 
 def _nmi(a:np.ndarray, b:np.ndarray) -> float:
