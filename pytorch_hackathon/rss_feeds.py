@@ -4,7 +4,9 @@
 
 # %% ../nbs/00_rss_feeds.ipynb #e3750be2
 from __future__ import annotations
-import concurrent.futures as cf, email.utils, html, json, os, re, threading, time
+import codecs, concurrent.futures as cf, email.utils, html, json, os, re, threading, time, warnings
+from html.entities import html5
+import dateutil.parser
 from collections import namedtuple
 from datetime import datetime, timezone
 from pathlib import Path
@@ -51,9 +53,16 @@ def _defuse(content:bytes) -> bytes:
     "`content` without an internal DTD subset (so without entity declarations)."
     return _DTD_SUBSET.sub(b'', content, count=1) if b'<!ENTITY' in content[:1 << 20] else content
 
+_PROLOG = re.compile(rb'(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*<([A-Za-z_][\w:.-]*)', re.S | re.I)
+
+def _root(content:bytes) -> str:
+    "The lower-case local name of the document's first element ('' when it does not start with markup, like JSON)."
+    m = _PROLOG.match(content[:65536].removeprefix(b'\xef\xbb\xbf'))
+    return m[1].rsplit(b':', 1)[-1].lower().decode('ascii', 'replace') if m else ''
+
 def _is_opml(content:bytes) -> bool:
-    "Whether `content` is an OPML document."
-    return re.search(rb'<opml[\s>]', content[:4096]) is not None
+    "Whether `content` is an OPML document (its root element is `opml`)."
+    return _root(content) == 'opml'
 
 # %% ../nbs/00_rss_feeds.ipynb #fd2869f1
 def _opml_sources(content:bytes) -> list[Source]:
@@ -78,9 +87,14 @@ def read_sources(path:str|Path, # a feeds.txt (one URL or path per line) or an O
     return read_lines(p)
 
 # %% ../nbs/00_rss_feeds.ipynb #bcbeeaff
+def _expand(path:str) -> Path:
+    "`path` with `~` or `~user` expanded (as it is when there is no such user)."
+    try: return Path(path).expanduser()
+    except RuntimeError: return Path(path)
+
 def _beside(feeds_file:Path, source:str) -> str:
     "`source` from a feeds file: a relative path is taken relative to the file's folder."
-    if len(urlsplit(source).scheme) > 1 or Path(source).expanduser().is_absolute(): return source
+    if len(urlsplit(source).scheme) > 1 or _expand(source).is_absolute(): return source
     return Source(str(feeds_file.parent/source), _category(source))
 
 def _as_sources(sources) -> list[str]:
@@ -219,7 +233,7 @@ def _http_get(session, gate, url:str, headers:dict, timeout:float, max_bytes:int
 # %% ../nbs/00_rss_feeds.ipynb #8f364922
 def _read_file(source:str, max_bytes:int) -> dict:
     "A local file (path or file:// URL) as a download."
-    path = Path(url2pathname(urlsplit(source).path) if source.startswith('file:') else source).expanduser()
+    path = _expand(url2pathname(urlsplit(source).path) if source.startswith('file:') else source)
     if not path.is_file(): raise _Failed("file not found")
     if path.stat().st_size > max_bytes: raise _Failed(f"too large: over {max_bytes:,} bytes")
     url = path.resolve().as_uri()
@@ -245,14 +259,15 @@ def _download(session, gate, url:str, timeout:float, max_bytes:int, cached:dict|
                 headers={'content-type': r.headers.get('Content-Type', ''), 'content-location': final})
 
 # %% ../nbs/00_rss_feeds.ipynb #7838549c
+def _is_html(content:bytes) -> bool:
+    "Whether `content` is an HTML page rather than a feed: by its root element, or (after junk) by its first 4 KB."
+    if root := _root(content): return root in ('html', 'head', 'body')
+    head = content[:4096].lstrip(b'\xef\xbb\xbf \t\r\n').lower()
+    return not head.startswith(b'{') and b'<html' in head and not any(t in head for t in (b'<rss', b'<feed', b'<rdf:rdf', b'<opml'))
+
 def _is_telegram(content:bytes) -> bool:
     "Whether `content` is a Telegram channel preview page (t.me/s/NAME)."
-    return b'tgme_widget_message' in content and b'data-post=' in content
-
-def _is_html(content:bytes) -> bool:
-    "Whether `content` looks like an HTML page rather than a feed."
-    head = content[:4096].lstrip(b'\xef\xbb\xbf \t\r\n').lower()
-    return (b'<!doctype html' in head or b'<html' in head) and not any(t in head for t in (b'<rss', b'<feed', b'<rdf:rdf', b'<opml'))
+    return b'tgme_widget_message' in content and b'data-post=' in content and _is_html(content)
 
 # %% ../nbs/00_rss_feeds.ipynb #d6b45638
 _FEED_TYPES = {'application/rss+xml', 'application/atom+xml', 'application/rdf+xml', 'application/feed+json'}  # not application/json: WordPress's REST API
@@ -263,7 +278,7 @@ def _feed_link(content:bytes, url:str) -> str|None:
     base = soup.find('base', href=True)
     base = urljoin(url, base['href'].strip()) if base else url
     for link in soup.find_all('link', href=True):
-        if 'alternate' in [r.lower() for r in link.get('rel', [])] and link.get('type', '').lower().strip() in _FEED_TYPES:
+        if 'alternate' in [r.lower() for r in link.get('rel', [])] and link.get('type', '').split(';')[0].lower().strip() in _FEED_TYPES:
             return urljoin(base, link['href'].strip())
 
 # %% ../nbs/00_rss_feeds.ipynb #28e17f57
@@ -276,17 +291,61 @@ def _fetch(session, gate, source:str, timeout:float, max_bytes:int, cached:dict|
     return doc
 
 # %% ../nbs/00_rss_feeds.ipynb #43b65aca
-_DECLARED = re.compile(rb'\s*<\?xml[^>]*encoding\s*=')
+_DECLARED = re.compile(rb'(\s*<\?xml[^>]*?encoding\s*=\s*["\']?)([\w.:-]+)')
 _CHARSET = re.compile(r'charset\s*=\s*["\']?([\w.:-]+)', re.I)
+_BOMS = [(b'\xef\xbb\xbf', 'utf-8'), (b'\xff\xfe', 'utf-16-le'), (b'\xfe\xff', 'utf-16-be'), (b'<\x00', 'utf-16-le'), (b'\x00<', 'utf-16-be')]
+
+def _encoding(content:bytes, headers:dict) -> str:
+    "The encoding of `content`: its BOM's, UTF-8 when it reads as UTF-8, else the declared, the HTTP or windows-1252 charset."
+    if enc := next((e for bom, e in _BOMS if content.startswith(bom)), None): return enc
+    try: content.decode('utf-8'); return 'utf-8'
+    except UnicodeDecodeError: pass
+    named = [m[2].decode('ascii') if (m := _DECLARED.match(content)) else None, m[1] if (m := _CHARSET.search(headers.get('content-type', ''))) else None]
+    return next((e for e in named if e and _known(e) and codecs.lookup(e).name not in ('utf-8', 'utf-16', 'utf-32')), 'windows-1252')
+
+def _known(e:str) -> bool:
+    try: return bool(codecs.lookup(e))
+    except LookupError: return False
 
 def _as_utf8(content:bytes, headers:dict) -> bytes:
-    "`content` as UTF-8 when it has no BOM or encoding declaration and is not UTF-8 already."
-    if content[:3] == b'\xef\xbb\xbf' or content[:2] in (b'\xff\xfe', b'\xfe\xff') or _DECLARED.match(content): return content
-    try: content.decode('utf-8'); return content
-    except UnicodeDecodeError: pass
-    charset = (m[1] if (m := _CHARSET.search(headers.get('content-type', ''))) else 'windows-1252')
-    try: return content.decode(charset, 'replace').encode('utf-8')
-    except LookupError: return content.decode('windows-1252', 'replace').encode('utf-8')
+    "`content` as UTF-8 (without BOM), its encoding declaration (if any) saying so."
+    enc = _encoding(content, headers)
+    if enc != 'utf-8': content = content.decode(enc, 'replace').encode('utf-8')
+    content = content.removeprefix(b'\xef\xbb\xbf')
+    m = _DECLARED.match(content)
+    return content if not m or m[2].lower() in (b'utf-8', b'utf8') else m[1] + b'utf-8' + content[m.end():]
+
+# %% ../nbs/00_rss_feeds.ipynb #f4ca62c4
+_BAD_AMP = re.compile(rb'&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)(?:([A-Za-z][A-Za-z0-9]{1,31});)?')
+_CDATA = re.compile(rb'(<!\[CDATA\[.*?\]\]>)', re.S)
+
+def _amp(m:re.Match) -> bytes:
+    "An HTML entity as character references; any other `&` escaped."
+    chars = html5.get(m[1].decode('ascii') + ';') if m[1] else None
+    return ''.join(f'&#{ord(c)};' for c in chars).encode('ascii') if chars else b'&amp;' + m[0][1:]
+
+def _fix_amps(content:bytes) -> bytes:
+    "XML `content` with HTML entities and bare `&`s written as XML allows (CDATA sections untouched); JSON as it is."
+    if content.lstrip()[:1] != b'<' or not _BAD_AMP.search(content): return content
+    return b''.join(part if i % 2 else _BAD_AMP.sub(_amp, part) for i, part in enumerate(_CDATA.split(content)))
+
+# %% ../nbs/00_rss_feeds.ipynb #8e915b66
+_ODD_DATE = re.compile(rb'(<(?:\w+:)?(?:pubDate|published|updated|date|issued|modified)>\s*)'
+                       rb'([A-Za-z][^<>]{5,60}?(?:\b[AaPp]\.?[Mm]\b\.?|[+-]\d\d:\d\d)(?:\s*[A-Za-z]{1,5})?)(\s*</)')
+_ZONES = {z: h * 3600 for z, h in dict(UT=0, UTC=0, GMT=0, Z=0, EST=-5, EDT=-4, CST=-6, CDT=-5, MST=-7, MDT=-6, PST=-8, PDT=-7,
+                                        WET=0, WEST=1, BST=1, CET=1, CEST=2, EET=2, EEST=3, MSK=3, IST=5.5, JST=9).items()}
+
+def _iso_date(m:re.Match) -> bytes:
+    "A date element's text in ISO 8601 UTC (unchanged when it cannot be read)."
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        try: d = dateutil.parser.parse(m[2].decode('utf-8', 'replace').replace('.', ''), tzinfos=_ZONES)
+        except (ValueError, OverflowError, TypeError): return m[0]
+    return m[1] + (d if d.tzinfo else d.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat().encode() + m[3]
+
+def _fix_dates(content:bytes) -> bytes:
+    "`content` with dates in forms fastfeedparser misreads written in ISO 8601."
+    return _ODD_DATE.sub(_iso_date, content)
 
 # %% ../nbs/00_rss_feeds.ipynb #80cdeacc
 _Parsed = namedtuple('_Parsed', 'title author entries')
@@ -303,11 +362,22 @@ def _struct_iso(t) -> str|None:
     except (TypeError, ValueError): return None
 
 # %% ../nbs/00_rss_feeds.ipynb #5a70f134
+def _str(v) -> str:
+    "`v` as a string ('' for None): JSON Feed values may be numbers."
+    return '' if v is None else v if isinstance(v, str) else str(v)
+
+def _html_of(c:dict) -> str:
+    "A content's value as HTML: plain text (`text`, `text/plain`) escaped, so that `<` in it stays text."
+    v = _str(c.get('value'))
+    return html.escape(v, quote=False) if _str(c.get('type')).lower() in ('text', 'text/plain') else v
+
 def _entry(e, date) -> dict:
     "The common form of one entry of either parser."
-    return dict(id=(e.get('id') or '').strip(), title=e.get('title') or '', link=(e.get('link') or '').strip(), date=date,
-                author=e.get('author') or '', tags=[t.get('term') or '' for t in e.get('tags') or []],
-                contents=[c.get('value') or '' for c in e.get('content') or []], summary=e.get('description') or e.get('summary') or '')
+    contents, plain = [_html_of(c) for c in e.get('content') or []], {_str(c.get('value')) for c in e.get('content') or [] if _html_of(c) != _str(c.get('value'))}
+    summary = _str(e.get('description') or e.get('summary'))
+    return dict(id=_str(e.get('id')).strip(), title=_str(e.get('title')), link=_str(e.get('link')).strip(), date=date,
+                author=_str(e.get('author')), tags=[_str(t.get('term')) for t in e.get('tags') or []], contents=contents,
+                summary=html.escape(summary, quote=False) if summary in plain else summary)
 
 def _fast(content:bytes) -> _Parsed|None:
     "fastfeedparser's reading of `content` (entries as (date, entry) pairs), or None when it fails."
@@ -328,10 +398,10 @@ _SLOW_MAX_BYTES = 2_000_000  # feedparser (pure Python, many times slower) only 
 
 def _parse_feed(content:bytes, headers:dict) -> _Parsed:
     "A feed document read by fastfeedparser, else (when it fails or finds no entry) by feedparser."
-    content = _defuse(_as_utf8(content, headers))
+    content = _fix_dates(_fix_amps(_defuse(_as_utf8(content, headers))))
     if (fast := _fast(content)) and (fast.entries or len(content) > _SLOW_MAX_BYTES): return fast
     if len(content) > _SLOW_MAX_BYTES: raise _Failed(f"not a feed: nothing could be parsed (over {_SLOW_MAX_BYTES:,} bytes, no fallback parser)")
-    return _slow(content, headers)
+    return _slow(content, {**headers, 'content-type': 'application/xml; charset=utf-8'})
 
 # %% ../nbs/00_rss_feeds.ipynb #60882638
 def _best_text(contents:list[str], summary:str, max_text:int) -> str:
@@ -345,13 +415,19 @@ def _entry_row(source:str, e:dict, feed:_Parsed, base:str, max_text:int) -> dict
     summary = html_to_text(e['summary'])
     text, title = _best_text(e['contents'], summary, max_text), html_to_text(e['title'], twice=False)
     link = urljoin(base, e['link']) if e['link'] else ''
-    return dict(feed=source, id=e['id'] or link or 'hash:' + text_hash(title + '\x1f' + text), title=shorten(title, 300), link=link,
-                date=e['date'], author=shorten(e['author'] or feed.author, 200), tags=_tags(e['tags']), text=text,
+    return dict(feed=source, id=_entry_id(source, e, link, title, text), title=shorten(title, 300), link=link, date=e['date'],
+                author=shorten(html_to_text(e['author'] or feed.author, twice=False), 200), tags=_tags(e['tags']), text=text,
                 summary=shorten(summary or text, 500))
 
+def _entry_id(source:str, e:dict, link:str, title:str, text:str) -> str:
+    "The entry's id made global: a URL or URN as it is, another (`1`, a relative link) qualified by the feed; else the link or a hash."
+    if e['id'] and e['id'] == e['link']: return link  # fastfeedparser's id of an entry without one: its link, as written
+    if e['id']: return e['id'] if len(urlsplit(e['id']).scheme) > 1 else f"{source}#{e['id']}"
+    return link or 'hash:' + text_hash('\x1f'.join([source, title, text, e['date'] or '']))
+
 def _tags(terms) -> list[str]:
-    "Unique non-empty tag strings, in order."
-    return list(dict.fromkeys(t for s in terms if (t := _WS.sub(' ', s or '').strip())))
+    "Unique non-empty tag strings (as text), in order."
+    return list(dict.fromkeys(t for s in terms if (t := html_to_text(s, twice=False))))
 
 # %% ../nbs/00_rss_feeds.ipynb #99444162
 def _newest(entries:list[tuple], max_items:int) -> tuple[list[tuple], str|None]:
@@ -410,7 +486,8 @@ def _parse_document(source:str, content:bytes, headers:dict, url:str, max_items:
     try:
         if _is_opml(content): return _Result(children=_opml_sources(content))
         if _is_telegram(content):
-            rows, note = _newest([(r['date'], r) for r in _telegram_rows(source, content, url, max_text)], max_items)
+            text = _as_utf8(content, headers).decode('utf-8', 'replace')  # the page's charset may be in the headers only
+            rows, note = _newest([(r['date'], r) for r in _telegram_rows(source, text, url, max_text)], max_items)
             return _Result([r for _, r in rows], note)
         return _Result(*_feed_rows(source, content, headers, url, max_items, max_text))
     except _Failed as e: return _Result(reason=str(e))
@@ -437,9 +514,9 @@ def _load_cache(cache_dir, source:str) -> dict|None:
     except (OSError, ValueError): return None
     return entry if isinstance(entry, dict) and entry.get('source') == source else None
 
-def _save_cache(cache_dir, source:str, doc:dict, rows:list[dict]):
-    "Atomically store validators and rows of `source` (a cache that cannot be written is skipped)."
-    entry = dict(source=source, requested=doc['requested'], etag=doc['etag'], last_modified=doc['last_modified'], rows=rows)
+def _save_cache(cache_dir, source:str, doc:dict, rows:list[dict], made:list):
+    "Atomically store validators and rows of `source`, and how they were `made` (a cache that cannot be written is skipped)."
+    entry = dict(source=source, requested=doc['requested'], etag=doc['etag'], last_modified=doc['last_modified'], rows=rows, made=made)
     try: atomic_write(_cache_file(cache_dir, source), json.dumps(entry))
     except OSError: pass
 
@@ -449,25 +526,29 @@ _Outcome = namedtuple('_Outcome', 'rows reason note children')
 
 def _run_job(job:_Job, session, gate, opts:dict, cache_dir) -> _Outcome:
     "The outcome of one source; never raises."
-    cached = _load_cache(cache_dir, job.source)
-    try: doc = _fetch(session, gate, job.source, opts['timeout'], opts['max_bytes'], cached, job.local_ok)
-    except Exception as e: return _fallback(cached, _reason(e, opts['timeout']))
-    if doc['content'] is None: return _Outcome(cached['rows'], None, None, [])  # 304
+    cached, made = _load_cache(cache_dir, job.source), [__version__, opts['max_items'], opts['max_text']]
+    try: doc = _fetch(session, gate, job.source, opts['timeout'], opts['max_bytes'], cached if cached and cached.get('made') == made else None, job.local_ok)
+    except Exception as e: return _fallback(job, cached, _reason(e, opts['timeout']))
+    if doc['content'] is None: return _Outcome(_cached_rows(job, cached), None, None, [])  # 304
     p = _parse_document(job.source, doc['content'], doc['headers'], doc['url'], opts['max_items'], opts['max_text'])
-    if p.reason: return _fallback(cached, p.reason)
+    if p.reason: return _fallback(job, cached, p.reason)
     if p.children: return _opml_outcome(job, p.children, doc['url'], opts['max_items'])
-    if cache_dir is not None: _save_cache(cache_dir, job.source, doc, p.rows)
+    if cache_dir is not None: _save_cache(cache_dir, job.source, doc, p.rows, made)
     return _Outcome(p.rows, None, p.note, [])
 
 # %% ../nbs/00_rss_feeds.ipynb #8057ef75
-def _fallback(cached:dict|None, reason:str) -> _Outcome:
+def _cached_rows(job:_Job, cached:dict) -> list[dict]:
+    "The cached rows of `job`'s source, with the category it has now."
+    return [{**r, 'category': _category(job.source)} for r in cached['rows']]
+
+def _fallback(job:_Job, cached:dict|None, reason:str) -> _Outcome:
     "A failure, with the cached rows when an earlier run succeeded."
-    if cached and cached.get('rows'): return _Outcome(cached['rows'], f"{reason} (stale: {len(cached['rows'])} cached entries returned)", None, [])
+    if cached and cached.get('rows'): return _Outcome(_cached_rows(job, cached), f"{reason} (stale: {len(cached['rows'])} cached entries returned)", None, [])
     return _Outcome([], reason, None, [])
 
 def _children(sources:list[Source], doc_url:str) -> list[_Job]:
-    "Jobs for the sources an OPML document lists: relative paths beside a local file, only http(s) from the web."
-    if _is_web(doc_url): return [_Job(s, False, True) for s in sources]
+    "Jobs for the sources an OPML document lists: relative paths beside a local file, links relative to a web one (only http(s))."
+    if _is_web(doc_url): return [_Job(Source(urljoin(doc_url, s), _category(s)), False, True) for s in sources]
     here = Path(url2pathname(urlsplit(doc_url).path))
     return [_Job(_beside(here, s), True, True) for s in sources]
 
