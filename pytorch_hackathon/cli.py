@@ -45,6 +45,8 @@ def usable_cache_dir(path=None, # the cache folder asked for (None: the per-user
         p.mkdir(parents=True, exist_ok=True)
         atomic_write(p/'.writable', '').unlink()
     except OSError as e: raise UsageError(f"--cache-dir {p} cannot be used: {e.strerror or e}") from None
+    if bad := [p/s for s in ('feeds', 'history', 'embeddings') if (p/s).exists() and not (p/s).is_dir()]:
+        raise UsageError(f"--cache-dir {p} cannot be used: {bad[0]} is not a folder")
     return p
 
 # %% ../nbs/12_cli.ipynb #0e1f0c08
@@ -87,22 +89,22 @@ def _model_errors(model:str|None):
 _TABLE_COLUMNS = ['title', 'link', 'feed', 'feed_title', 'date', 'first_seen', 'new', 'also_in', 'text']
 
 def _with_scores(articles:pd.DataFrame, scores:pd.DataFrame, columns:list) -> pd.DataFrame:
-    "`columns` of `articles` (those not named like a topic) beside the scores, with `attrs['topics']`."
-    topics = list(scores.columns)
-    meta = articles[[c for c in columns if c in articles.columns and c not in topics]]
-    out = meta.join(scores).reset_index(drop=True)
-    out.attrs['topics'] = topics
+    "`columns` of `articles` beside the scores, with `attrs['topics']`; a topic named like one of `columns` gets a thin space after its name."
+    scores = scores.rename(columns={t: f'{t}\u2009' for t in scores.columns if t in columns})
+    out = articles[[c for c in columns if c in articles.columns]].join(scores).reset_index(drop=True)
+    out.attrs['topics'] = list(scores.columns)
     return out
 
 def _table_html(articles:pd.DataFrame, scores:pd.DataFrame, rows:list) -> str:
     "The styled score table of the report, for the articles `rows` (index labels)."
     shown = _with_scores(articles.loc[rows], scores.loc[rows], _TABLE_COLUMNS)
-    return style_topic_scores(shown, topics=list(scores.columns), max_text=160).to_html()
+    return style_topic_scores(shown, topics=shown.attrs['topics'], max_text=160).to_html()
 
 def _chart_html(articles:pd.DataFrame, scores:pd.DataFrame, min_score:float|None) -> str:
     "The chart of articles per topic and day, as inline SVG ('' without articles)."
     if scores.empty: return ''
-    return chart_svg(_with_scores(articles, scores, ['date', 'first_seen']), list(scores.columns), min_score=min_score, days=30)
+    shown = _with_scores(articles, scores, ['date', 'first_seen'])
+    return chart_svg(shown, shown.attrs['topics'], min_score=min_score, days=30)
 
 def scores_csv(articles:pd.DataFrame, # the articles' metadata
                scores:pd.DataFrame, # their topic scores (same index)
@@ -114,6 +116,13 @@ def scores_csv(articles:pd.DataFrame, # the articles' metadata
     return meta.join(scores).loc[order].to_csv(index=False, date_format='%Y-%m-%dT%H:%M:%SZ')
 
 # %% ../nbs/12_cli.ipynb #972def5d
+def _check_folder(path, what:str):
+    "`UsageError` now, before the work, when the folder `path` cannot be made or written."
+    p = Path(path)
+    if p.exists() and not p.is_dir(): raise UsageError(f"cannot write the {what}: {p} is not a folder")
+    if not p.exists() and not p.parent.is_dir(): raise UsageError(f"cannot write the {what}: no folder {p.parent}")
+    if not os.access(p if p.exists() else p.parent, os.W_OK): raise UsageError(f"cannot write the {what}: {p if p.exists() else p.parent} is not writable")
+
 def _check_writable(path, what:str):
     "`UsageError` now, before the work, when `path` cannot be written (a folder, or no such folder)."
     p = Path(path)
@@ -181,24 +190,29 @@ def _durations(since, keep) -> tuple:
     try: return (since and parse_duration(since)), parse_duration(keep)
     except ValueError as e: raise UsageError(f"--since/--keep: {e}") from None
 
-def _shown(docs:pd.DataFrame, run_at, since, new_only:bool) -> pd.DataFrame:
-    "The stored articles the report and CSV show: within `since`, only new ones if `new_only`."
-    docs = flag_new(docs, run_at)
+def _shown(docs:pd.DataFrame, run_at, since, new_only:bool, feeds:set) -> pd.DataFrame:
+    "The stored articles the report and CSV show: of the run's `feeds`, within `since`, only new ones if `new_only`."
+    docs = flag_new(docs[docs['feed'].isin(feeds)], run_at)
     if since: docs = within(docs, since, run_at)
     return docs[docs['new']] if new_only else docs
 
 # %% ../nbs/12_cli.ipynb #a9e2f3a5
+def _save(store, path):
+    "Save the history at `path`; `UsageError` when it cannot be written."
+    try: save_history(store, path)
+    except OSError as e: raise UsageError(f"cannot save the history to {path}: {e.strerror or e}") from None
+
 def _feedback(path):
     "The judgements of a feedback file (None: none); `UsageError` when it cannot be read."
     try: return None if path is None else read_feedback(path)
     except (OSError, ValueError) as e: raise UsageError(str(e)) from None
 
 def _score(df:pd.DataFrame, topics:list, store, encoder, adapt, calibrate, feedback, times:dict, run_at, since, new_only, progress) -> tuple:
-    "(articles, scores, texts embedded, notes) after adding `df` to `store`: the stored articles to show, indexed by id."
+    "(articles, scores, texts embedded, notes) after adding `df` to `store`: the stored articles of `df`'s feeds (failed ones too) to show, indexed by id."
     searcher = Searcher(encoder=encoder, document_store=store)
     with _stage(times, 'embed'): searcher.add_texts(df, progress=progress)
     embedded = encoder.n_encoded
-    docs = _shown(store.filter_documents(None), run_at, since, new_only)
+    docs = _shown(store.filter_documents(None), run_at, since, new_only, set(df['feed']) | set(df.attrs['errors']))
     with _stage(times, 'score'): table = searcher.get_topic_score_df(topics, results=docs['id'], adapt=adapt, calibrate=calibrate, feedback=feedback)
     articles = docs.set_index('id', drop=False)
     return articles, table.set_index('id')[topics].reindex(articles.index), embedded, list(table.attrs.get('errors', []))
@@ -251,6 +265,7 @@ def run(feeds, # feeds file: one URL or path per line
     judgements = _feedback(feedback)
     for path, what in ((out, 'report'), (csv, 'CSV')):
         if path: _check_writable(path, what)
+    if feed_out: _check_folder(feed_out, 'topic feeds')
     cache, times, run_at = usable_cache_dir(cache_dir), {}, utc_time(run_at)
     store, path, notes = _history(cache, model, store)
     with _stage(times, 'fetch'): df = _fetch(feeds, cache, max_items, progress)
@@ -260,18 +275,18 @@ def run(feeds, # feeds file: one URL or path per line
     with _model_errors(model):
         articles, scores, embedded, warns = _score(df, topic_list, store, encoder, adapt, calibrate, judgements, times, run_at, since, new_only, progress)
     with _stage(times, 'stories'): articles, told, told_scores = _stories(articles, scores, store)
-    pruned = prune(store, keep, run_at)
-    if path:
-        with _stage(times, 'save'): save_history(store, path)
+    pruned, history_notes = prune(store, keep, run_at), notes
     walls = topic_walls(told_scores, min_score, articles_per_topic)
     with _stage(times, 'report'):
         notes = [f"{int(df['new'].sum())} new articles this run; {len(store)} in the history"] + notes + [f'{s}: {n}' for s, n in feed_notes.items()]
         write_outputs(told, told_scores, out, None, walls, min_score, errors=errors, n_sources=len(sources), run_at=run_at, notes=notes)
         if csv: _write_csv(csv, articles, scores)
         if feed_out: _feeds_out(told, told_scores, walls, feed_out, run_at)
+    if path:  # last: when an output cannot be written, the next run still sees these articles as new
+        with _stage(times, 'save'): _save(store, path)
     return dict(sources=len(sources), errors=errors, feed_notes=feed_notes, articles=len(df), new=int(df['new'].sum()), history=len(store), pruned=pruned,
                 shown=len(articles), stories=len(told), embedded=embedded, model_used=encoder.loaded, times=times, out=str(out), csv=csv and str(csv),
-                notes=notes, warnings=warns)
+                notes=notes, warnings=history_notes + warns)
 
 # %% ../nbs/12_cli.ipynb #659e4c16
 def summary(r:dict, # what `run` returned
@@ -337,6 +352,7 @@ def main(argv:list[str]|None=None, # the arguments (default: `sys.argv[1:]`)
         except UsageError as e: _say(f'newsbert: error: {e}'); return 2
         except StoreUnavailable as e: _say(f'newsbert: error: --store: {e}'); return 2
         except NoArticles as e: r = dict(errors=e.errors, failed=str(e))
+        except KeyboardInterrupt: _say('newsbert: interrupted: no report written, the history is as it was'); return 130
         finally: _say(*dict.fromkeys(f'newsbert: warning: {w.message}' for w in caught))
     _say(*(f'newsbert: failed: {s}: {why}' for s, why in r['errors'].items()), *(f'newsbert: warning: {w}' for w in r.get('warnings', [])))
     if 'failed' in r: _say(f"newsbert: {r['failed']}"); return 1

@@ -99,8 +99,8 @@ def unit_rows(x, # (n, d) or (d,) numbers
 @contextlib.contextmanager
 def atomic_path(path, # the file to write
                ):
-    "A temporary path beside `path` to write to; on success it is flushed to disk and renamed over `path`, on failure removed."
-    path = Path(path)
+    "A temporary path beside `path` (beside its target, for a symbolic link) to write to; on success it is flushed to disk and renamed over it, on failure removed."
+    path = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     os.close(fd)
@@ -138,7 +138,8 @@ META_COLUMNS = ('id', 'title', 'text', 'link', 'date', 'feed', 'feed_title', 'ca
 def check_topics(topics, # one topic or a list of them
                 ) -> list[str]:
     "The topics as a list of distinct, non-empty strings; `ValueError` otherwise."
-    topics = listify(topics) if isinstance(topics, str) else list(topics)
+    try: topics = listify(topics) if isinstance(topics, str) else list(topics)
+    except TypeError: raise ValueError(f"topics must be a string or a list of strings, got {topics!r}") from None
     bad = [t for t in topics if not isinstance(t, str) or not t.strip() or t == 'id']
     if not topics or bad: raise ValueError(f"topics must be non-empty strings other than 'id', got {bad or topics!r}")
     dup = sorted({t for t in topics if topics.count(t) > 1})

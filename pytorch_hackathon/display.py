@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_display.ipynb #0b06d11a
 from __future__ import annotations
-import io, re
+import io, re, warnings
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -118,7 +118,7 @@ def style_topic_scores(scores_df:pd.DataFrame, # from `Searcher.get_topic_score_
     view = pd.DataFrame(_view_columns(scores_df.reset_index(drop=True), topics, max_text), index=range(len(scores_df)))
     styler = view.style.set_table_styles(_table_styles(view, topics))
     scored = [t for t in topics if view[t].notna().any()]
-    if scored: styler = styler.background_gradient(cmap=GREEN, subset=scored).apply(_best_marks, topics=scored, axis=None, subset=scored)
+    if scored: styler = styler.background_gradient(cmap=GREEN.with_extremes(bad='white'), subset=scored).apply(_best_marks, topics=scored, axis=None, subset=scored)  # a missing score: blank
     return styler.format("{:.0%}", subset=topics, na_rep="").format_index(escape="html", axis=1).hide(axis="index")
 
 # %% ../nbs/04_display.ipynb #ba504643
@@ -303,7 +303,8 @@ def chart_svg(scores:pd.DataFrame, # from `Searcher.get_topic_score_df`
     "`topic_chart` as an inline `<svg>` element: no scripts, no external references, text escaped."
     import matplotlib
     fig, buf = topic_chart(scores, topics, min_score, days), io.StringIO()
-    with matplotlib.rc_context({'svg.fonttype': 'none', 'svg.hashsalt': 'newsbert', 'svg.image_inline': True}):
+    with matplotlib.rc_context({'svg.fonttype': 'none', 'svg.hashsalt': 'newsbert', 'svg.image_inline': True}), warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='Glyph .* missing from font', category=UserWarning)  # the browser draws the text, in its own fonts
         fig.savefig(buf, format='svg', facecolor='none', metadata={'Date': None, 'Creator': None, 'Format': None, 'Type': None})
     svg = re.sub(r'<metadata>.*?</metadata>\s*', '', buf.getvalue()[buf.getvalue().index('<svg'):], flags=re.S)
     svg = svg.replace('<style type="text/css">*{', '<style type="text/css">svg.nb-chart *{', 1)  # an inline SVG's style is the page's: scope it

@@ -21,15 +21,18 @@ __all__ = ['parse_duration', 'history_path', 'HistoryError', 'open_history', 'sa
 # %% ../nbs/07_history.ipynb #4e089a22
 _UNITS = {'m': 'minutes', 'h': 'hours', 'd': 'days', 'w': 'weeks'}
 _PART = r'(\d+(?:\.\d+)?)([mhdw])'
+_MAX_DURATION = timedelta(days=36525)  # 100 years: dates stay within what pandas can hold
 
 def parse_duration(s, # e.g. '36h', '7d', '2w', '30m' or '1d12h'; a `timedelta` is returned as it is
                   ) -> timedelta:
-    "A positive duration written as numbers with units m (minutes), h, d or w; `ValueError` for anything else."
-    if isinstance(s, timedelta) and s > timedelta(0): return s
+    "A positive duration of at most 100 years written as numbers with units m (minutes), h, d or w; `ValueError` for anything else."
     text = s.strip() if isinstance(s, str) else ''
-    try: d = sum((timedelta(**{_UNITS[u]: float(n)}) for n, u in re.findall(_PART, text)), timedelta()) if re.fullmatch(f'(?:{_PART})+', text) else None
-    except OverflowError: d = None
+    if isinstance(s, timedelta): d = s if s > timedelta(0) else None
+    else:
+        try: d = sum((timedelta(**{_UNITS[u]: float(n)}) for n, u in re.findall(_PART, text)), timedelta()) if re.fullmatch(f'(?:{_PART})+', text) else None
+        except OverflowError: d = None
     if not d: raise ValueError(f"bad duration {s!r}: write a positive number and a unit m, h, d or w, e.g. 36h, 7d, 2w")
+    if d > _MAX_DURATION: raise ValueError(f"bad duration {s!r}: over 100 years")
     return d
 
 # %% ../nbs/07_history.ipynb #c6ddb97f

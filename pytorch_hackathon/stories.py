@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .core import plain, safe_url, text_hash, unit_rows
+from .core import is_missing, plain, safe_url, text_hash, unit_rows
 from .embeddings import Encoder
 from .topic_scoring import document_texts
 
@@ -177,11 +177,13 @@ def _link(groups:_Groups, i, j, score, forced, min_similarity:float, max_days:fl
     return np.array([groups.find(x) for x in range(len(groups.parent))])
 
 # %% ../nbs/06_stories.ipynb #6841fc71
-def _check_articles(df, embeddings, k):
+def _check_articles(df, embeddings, k, min_similarity=0.45, max_days=3):
     "A clear error for input that `group_stories` cannot use."
     if not isinstance(df, pd.DataFrame): raise TypeError(f"articles must be a pandas DataFrame, got {type(df).__name__}")
     if not {"title", "text"} & set(df.columns): raise ValueError(f"articles need a 'title' or a 'text' column (columns: {list(df.columns)})")
     if not isinstance(k, (int, np.integer)) or k < 1: raise ValueError(f"k must be a positive int, got {k!r}")
+    for name, v in (("min_similarity", min_similarity), ("max_days", max_days)):
+        if not isinstance(v, (int, float, np.number)) or isinstance(v, bool) or not v >= 0: raise ValueError(f"{name} must be a number >= 0, got {v!r}")
     if embeddings is not None and np.shape(embeddings)[:1] != (len(df),):
         raise ValueError(f"embeddings must have one row per article: got shape {np.shape(embeddings)} for {len(df)} articles")
 
@@ -190,11 +192,16 @@ def _article_texts(df:pd.DataFrame) -> list:
     return document_texts(df if "text" in df.columns else df.assign(text=""))
 
 def _labels(df:pd.DataFrame, texts:list, roots:np.ndarray, days) -> list:
-    "Each row's story label: the `id` (else a hash of the text) of its story's earliest article (by date, then row)."
+    "Each row's story label: the `id` (else a hash of the text) of its story's earliest article (by date, then row); `#row` added where two stories would share one."
     order = np.lexsort((np.arange(len(df)), np.nan_to_num(days, nan=np.inf) if days is not None else np.zeros(len(df))))
-    first = pd.Series(order, index=roots[order]).groupby(level=0).first()
+    first = pd.Series(order, index=roots[order]).groupby(level=0).first().sort_values()
     names = df["id"].map(plain).tolist() if "id" in df.columns else [text_hash(t) for t in texts]
-    return [names[first[r]] for r in roots]
+    label, used = {}, set()
+    for root, row in first.items():
+        name = names[row] or text_hash(texts[row])
+        label[root] = name if name not in used else f"{name}#{row}"
+        used.add(label[root])
+    return [label[r] for r in roots]
 
 # %% ../nbs/06_stories.ipynb #c1328519
 def group_stories(df:pd.DataFrame, # articles: `title` and/or `text`; `date`, `link`, `id` used when present
@@ -205,7 +212,7 @@ def group_stories(df:pd.DataFrame, # articles: `title` and/or `text`; `date`, `l
                   k:int=10, # nearest neighbours per article that are candidates for the same story
                  ) -> pd.Series: # the story of each row, in row order (index of `df`, name 'story', strings)
     "One story label per article: rows with the same label tell the same story; a label is the `id` of the story's earliest article."
-    _check_articles(df, embeddings, k)
+    _check_articles(df, embeddings, k, min_similarity, max_days)
     if not len(df): return pd.Series([], index=df.index, name="story", dtype=object)
     texts = _article_texts(df)
     if embeddings is None: embeddings = (encoder if encoder is not None else Encoder()).encode(texts)
@@ -240,7 +247,7 @@ def one_per_story(df:pd.DataFrame, # articles, e.g. a table of topic scores
                  ) -> pd.DataFrame: # the kept rows in table order, with `story`, `also_in` and `n_articles`
     "One row per story: its representative article, the other sources that carry it (`also_in`) and how many articles it has."
     if not isinstance(df, pd.DataFrame): raise TypeError(f"articles must be a pandas DataFrame, got {type(df).__name__}")
-    stories = np.asarray(list(stories), dtype=object)
+    stories = np.array([f"#{i}" if is_missing(s) else s for i, s in enumerate(stories)], dtype=object)  # no label: a story of its own
     if len(stories) != len(df): raise ValueError(f"stories must have one label per row: got {len(stories)} for {len(df)} rows")
     if rank_col is not None and rank_col not in df.columns: raise ValueError(f"no column {rank_col!r} to rank by (columns: {list(df.columns)})")
     reps = np.sort(_representatives(df, stories, rank_col).to_numpy()) if len(df) else np.zeros(0, int)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_topic_scoring.ipynb #bc3bced0
 from __future__ import annotations
-import math
+import math, string
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ from .document_store import InMemoryDocumentStore
 
 # %% auto #0
 __all__ = ['PARTITION_CONCENTRATION', 'MAX_CLUSTER_POOL', 'AGREEMENT_FLOOR', 'FEEDBACK_PRIOR', 'SMOOTH_NEIGHBOURS',
-           'MAX_NEIGHBOUR_POOL', 'DEFAULT_TEMPLATE', 'FEEDBACK_COLUMNS', 'ADAPT_MIN_DOCS', 'sigmoid',
+           'MAX_NEIGHBOUR_POOL', 'DEFAULT_TEMPLATE', 'FEEDBACK_COLUMNS', 'ADAPT_MIN_DOCS', 'ADAPT_FLOOR', 'sigmoid',
            'adapt_topic_vectors', 'fit_calibration', 'calibrated_logits', 'calibrated', 'topic_overlap',
            'partition_model', 'partition_logits', 'spherical_kmeans', 'cluster_agreement', 'partition_strength',
            'linear_topic_model', 'nearest_rows', 'adapted_scores', 'topic_scores', 'document_texts', 'text_ids',
@@ -357,11 +357,16 @@ def text_ids(texts) -> list:
 # %% ../nbs/03_topic_scoring.ipynb #06cdefb8
 DEFAULT_TEMPLATE = "This news article is about {}."
 
+def _one_field(t) -> bool:
+    "Whether `t` is a string with exactly one replacement field, `{}` (other braces doubled)."
+    try: return isinstance(t, str) and [f for _, f, _, _ in string.Formatter().parse(t) if f is not None] == [""]
+    except ValueError: return False  # a lone brace
+
 def _check_templates(template) -> list:
-    "The template(s) as a list of strings that each contain '{}'."
-    templates = [template] if isinstance(template, str) else list(template)
-    if not templates or not all(isinstance(t, str) and "{}" in t for t in templates):
-        raise ValueError(f"template must be a string containing '{{}}' (or a list of them), got {template!r}")
+    "The template(s) as a list of strings that each contain '{}' once."
+    templates = [template] if isinstance(template, str) else list(template) if isinstance(template, (list, tuple)) else []
+    if not templates or not all(map(_one_field, templates)):
+        raise ValueError(f"template must be a string containing '{{}}' once, other braces doubled (or a list of them), got {template!r}")
     return templates
 
 def topic_query_vectors(encoder, # an `Encoder` (anything with `encode(texts) -> (n, d)`)
@@ -376,13 +381,14 @@ def topic_query_vectors(encoder, # an `Encoder` (anything with `encode(texts) ->
 # %% ../nbs/03_topic_scoring.ipynb #20c06145
 FEEDBACK_COLUMNS = ("article", "topic", "label")
 
-def _feedback_labels(values:pd.Series, path) -> pd.Series:
+def _feedback_labels(values:pd.Series, where:str) -> pd.Series:
     "The labels as +1/-1 integers; anything else is a ValueError naming the first bad line."
     text = values.map(plain).str.strip()
+    text = text.str.replace(r"^([+-]?1)\.0*$", r"\1", regex=True)  # numbers from a DataFrame: 1.0
     ok = text.isin(["+1", "1", "-1"])
     if not ok.all():
         i = int(np.flatnonzero(~ok.to_numpy())[0])
-        raise ValueError(f"feedback file {path}: line {i + 2}: label must be +1 or -1, got {values.iloc[i]!r}")
+        raise ValueError(f"{where}: line {i + 2}: label must be +1 or -1, got {values.iloc[i]!r}")
     return text.map(lambda s: -1 if s == "-1" else 1).astype(np.int64)
 
 def read_feedback(path, # a CSV file with the columns article (id or link), topic, label (+1 or -1)
@@ -391,14 +397,18 @@ def read_feedback(path, # a CSV file with the columns article (id or link), topi
     try: raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise ValueError(f"feedback file {path}: cannot be read as CSV ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
-    raw.columns = [c.strip().lower() for c in raw.columns]
+    return _checked_feedback(raw, f"feedback file {path}")
+
+def _checked_feedback(raw:pd.DataFrame, where:str) -> pd.DataFrame:
+    "The judgements of `raw` (columns article, topic, label, any case) checked, the last of each (article, topic); `ValueError` naming `where`."
+    raw = raw.rename(columns=lambda c: str(c).strip().lower())
     missing = [c for c in FEEDBACK_COLUMNS if c not in raw.columns]
-    if missing: raise ValueError(f"feedback file {path}: missing column(s) {', '.join(missing)} (the header must be article,topic,label)")
-    df = raw[list(FEEDBACK_COLUMNS)].copy()
+    if missing: raise ValueError(f"{where}: missing column(s) {', '.join(missing)} (the header must be article,topic,label)")
+    df = raw[list(FEEDBACK_COLUMNS)].map(plain)
     df["article"], df["topic"] = df["article"].str.strip(), df["topic"].str.strip()
     empty = (df["article"] == "") | (df["topic"] == "")
-    if empty.any(): raise ValueError(f"feedback file {path}: line {int(np.flatnonzero(empty.to_numpy())[0]) + 2}: empty article or topic")
-    df["label"] = _feedback_labels(df["label"], path)
+    if empty.any(): raise ValueError(f"{where}: line {int(np.flatnonzero(empty.to_numpy())[0]) + 2}: empty article or topic")
+    df["label"] = _feedback_labels(df["label"], where)
     return df.drop_duplicates(["article", "topic"], keep="last").reset_index(drop=True)
 
 # %% ../nbs/03_topic_scoring.ipynb #6a292fbf
@@ -460,13 +470,14 @@ def search(self:Searcher,
 
 # %% ../nbs/03_topic_scoring.ipynb #90aed5c0
 ADAPT_MIN_DOCS = 40  # `adapt=None` learns from stores of at least this many articles
+ADAPT_FLOOR = 10  # `adapt=True` never learns from fewer articles than this (it scores zero-shot, with a note)
 
 @patch
 def _rows(self:Searcher, results, ids:pd.Index) -> np.ndarray:
     "Store positions of the documents in `results` (None: all), in order, each once."
     if results is None: return np.arange(len(ids))
     if isinstance(results, pd.DataFrame) and "id" not in results.columns: raise ValueError("results must have an 'id' column (e.g. from `search`)")
-    wanted = results["id"] if isinstance(results, pd.DataFrame) else pd.Series(list(results), dtype=object)
+    wanted = results["id"] if isinstance(results, pd.DataFrame) else pd.Series([results] if isinstance(results, str) else list(results), dtype=object)
     wanted = pd.unique(np.asarray(wanted, dtype=object))
     pos = ids.get_indexer(wanted)
     if (pos < 0).any(): raise KeyError(f"ids not in the store: {list(wanted[pos < 0])[:10]}")
@@ -475,8 +486,10 @@ def _rows(self:Searcher, results, ids:pd.Index) -> np.ndarray:
 def _judged(feedback, docs:pd.DataFrame, topics:list) -> tuple:
     "((corpus rows, topic indices, labels 0/1) or None, errors) from a feedback file or DataFrame."
     if feedback is None: return None, []
-    fb = feedback if isinstance(feedback, pd.DataFrame) else read_feedback(feedback)
-    fb = fb[fb["topic"].isin(topics)]
+    fb = _checked_feedback(feedback, "feedback") if isinstance(feedback, pd.DataFrame) else read_feedback(feedback)
+    known = fb["topic"].isin(topics)
+    errors = [f"feedback: {int((~known).sum())} judgement(s) of topics not scored here: {sorted(set(fb['topic'][~known]))[:5]}"] if not known.all() else []
+    fb = fb[known]
     by_id = pd.Index(docs["id"].map(str)) if len(docs) else pd.Index([])
     pos = by_id.get_indexer(fb["article"].map(str)) if by_id.is_unique else np.full(len(fb), -1)
     if "link" in docs.columns and (pos < 0).any():
@@ -485,15 +498,15 @@ def _judged(feedback, docs:pd.DataFrame, topics:list) -> tuple:
         by_link = by_link[~by_link.index.duplicated()]
         pos = np.where(pos < 0, by_link.reindex(fb["article"].map(str)).fillna(-1).to_numpy(np.int64), pos)
     ok = pos >= 0
-    errors = [f"feedback: {int((~ok).sum())} judged article(s) not in the store"] if (~ok).any() else []
+    errors += [f"feedback: {int((~ok).sum())} judged article(s) not in the store"] if (~ok).any() else []
     if not ok.any(): return None, errors
     return (pos[ok], fb["topic"][ok].map(topics.index).to_numpy(), (fb["label"][ok].to_numpy() > 0).astype(np.int64)), errors
 
 @patch
 def _adapting(self:Searcher, adapt:bool|None, n:int) -> bool:
-    "Whether to learn from the corpus: `adapt`, or for `None` whether the `n` stored articles are at least `ADAPT_MIN_DOCS`."
+    "Whether to learn from the corpus: `adapt` (never from fewer than `ADAPT_FLOOR` articles), or for `None` whether the `n` stored articles are at least `ADAPT_MIN_DOCS`."
     if adapt is not None and not isinstance(adapt, (bool, np.bool_)): raise TypeError(f"adapt must be True, False or None, got {adapt!r}")
-    return n >= ADAPT_MIN_DOCS if adapt is None else bool(adapt)
+    return n >= ADAPT_MIN_DOCS if adapt is None else bool(adapt) and n >= ADAPT_FLOOR
 
 @patch
 def _score_table(self:Searcher, topics:list, results, template, adapt, calibrate:bool, feedback, top:int|None=None) -> pd.DataFrame:
@@ -503,6 +516,8 @@ def _score_table(self:Searcher, topics:list, results, template, adapt, calibrate
     docs = self.document_store.documents if len(self.document_store) else pd.DataFrame({"id": []})
     X = self.document_store.embeddings if len(docs) else np.zeros((0, T.shape[1]), np.float32)
     judged, errors = _judged(feedback, docs, topics)
+    if not isinstance(calibrate, (bool, np.bool_)): raise TypeError(f"calibrate must be True or False, got {calibrate!r}")
+    if adapt is True and 0 < len(docs) < ADAPT_FLOOR: errors.append(f"adapt: {len(docs)} article(s) are too few to learn from (at least {ADAPT_FLOOR}): zero-shot scores")
     adapt = self._adapting(adapt, len(docs))
     rows = np.arange(len(docs)) if top is not None else self._rows(results, pd.Index(docs["id"]))
     P = topic_scores(X[rows], T, adapt, calibrate, corpus_vecs=X, judged=judged) if len(X) else np.zeros((0, len(topics)))
@@ -538,4 +553,6 @@ def get_retrieved_topic_df(self:Searcher,
                            feedback=None, # as in `get_topic_score_df`
                           ) -> pd.DataFrame:
     "The union of each topic's best articles by their scores, each once, scored against every topic."
-    return self._score_table(topic_strings, None, template, adapt, calibrate, feedback, top=articles_per_topic)
+    if not isinstance(articles_per_topic, (int, np.integer)) or isinstance(articles_per_topic, bool) or articles_per_topic < 1:
+        raise ValueError(f"articles_per_topic must be a positive integer, got {articles_per_topic!r}")
+    return self._score_table(topic_strings, None, template, adapt, calibrate, feedback, top=int(articles_per_topic))
