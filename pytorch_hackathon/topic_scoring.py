@@ -340,10 +340,9 @@ def topic_scores(doc_vecs, # (n, d) embeddings of the documents to score
 # %% ../nbs/03_topic_scoring.ipynb #dc8790ff
 def document_texts(df:pd.DataFrame, text_col:str="text") -> list:
     "The text embedded for each row: `title. text` when there is a title, else the text."
-    texts = df[text_col].map(plain)
-    if "title" not in df.columns: return texts.tolist()
-    titles = df["title"].map(plain).str.strip()
-    return [f"{t}. {x}" if t and x else t or x for t, x in zip(titles, texts)]
+    texts = [plain(x) for x in df[text_col]]
+    if "title" not in df.columns: return texts
+    return [f"{t}. {x}" if t and x else t or x for t, x in zip((plain(t).strip() for t in df["title"]), texts)]
 
 def text_ids(texts) -> list:
     "Ids from a hash of each text (`core.text_hash`); a repeated text gets `-2`, `-3`... so every row keeps its own id."
@@ -452,7 +451,7 @@ def add_texts(self:Searcher,
     _check_documents(df, self.text_col)
     texts = document_texts(df, self.text_col)
     df = df.reset_index(drop=True)
-    if "id" not in df.columns: df.insert(0, "id", text_ids(texts))
+    if "id" not in df.columns: df.insert(0, "id", text_ids([plain(l) or t for l, t in zip(df.get("link", [""] * len(df)), texts)]))
     codes, unique = pd.factorize(pd.Series(texts, dtype=object))  # each distinct text embedded once
     self.document_store.write_documents(df, self.encoder.encode(list(unique), progress=progress)[codes], id_col="id", policy="overwrite")
     return df
