@@ -304,6 +304,7 @@ def _encoding(content:bytes, headers:dict) -> str:
     return next((e for e in named if e and _known(e) and codecs.lookup(e).name not in ('utf-8', 'utf-16', 'utf-32')), 'windows-1252')
 
 def _known(e:str) -> bool:
+    "Whether Python has a codec named `e`."
     try: return bool(codecs.lookup(e))
     except LookupError: return False
 
@@ -366,18 +367,14 @@ def _str(v) -> str:
     "`v` as a string ('' for None): JSON Feed values may be numbers."
     return '' if v is None else v if isinstance(v, str) else str(v)
 
-def _html_of(c:dict) -> str:
-    "A content's value as HTML: plain text (`text`, `text/plain`) escaped, so that `<` in it stays text."
-    v = _str(c.get('value'))
-    return html.escape(v, quote=False) if _str(c.get('type')).lower() in ('text', 'text/plain') else v
-
 def _entry(e, date) -> dict:
-    "The common form of one entry of either parser."
-    contents, plain = [_html_of(c) for c in e.get('content') or []], {_str(c.get('value')) for c in e.get('content') or [] if _html_of(c) != _str(c.get('value'))}
+    "The common form of one entry of either parser; plain-text contents (`text`, `text/plain`) escaped, so that a `<` in them stays text."
+    raw = [(_str(c.get('value')), _str(c.get('type')).lower() in ('text', 'text/plain')) for c in e.get('content') or []]
     summary = _str(e.get('description') or e.get('summary'))
+    if any(is_plain and v == summary for v, is_plain in raw): summary = html.escape(summary, quote=False)  # a summary made of the plain text
     return dict(id=_str(e.get('id')).strip(), title=_str(e.get('title')), link=_str(e.get('link')).strip(), date=date,
-                author=_str(e.get('author')), tags=[_str(t.get('term')) for t in e.get('tags') or []], contents=contents,
-                summary=html.escape(summary, quote=False) if summary in plain else summary)
+                author=_str(e.get('author')), tags=[_str(t.get('term')) for t in e.get('tags') or []],
+                contents=[html.escape(v, quote=False) if is_plain else v for v, is_plain in raw], summary=summary)
 
 def _fast(content:bytes) -> _Parsed|None:
     "fastfeedparser's reading of `content` (entries as (date, entry) pairs), or None when it fails."

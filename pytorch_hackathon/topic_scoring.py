@@ -516,7 +516,7 @@ def _score_table(self:Searcher, topics:list, results, template, adapt, calibrate
     X = self.document_store.embeddings if len(docs) else np.zeros((0, T.shape[1]), np.float32)
     judged, errors = _judged(feedback, docs, topics)
     if not isinstance(calibrate, (bool, np.bool_)): raise TypeError(f"calibrate must be True or False, got {calibrate!r}")
-    if adapt is True and 0 < len(docs) < ADAPT_FLOOR: errors.append(f"adapt: {len(docs)} article(s) are too few to learn from (at least {ADAPT_FLOOR}): zero-shot scores")
+    if adapt is not None and adapt and 0 < len(docs) < ADAPT_FLOOR: errors.append(f"adapt: {len(docs)} article(s) are too few to learn from (at least {ADAPT_FLOOR}): zero-shot scores")
     adapt = self._adapting(adapt, len(docs))
     rows = np.arange(len(docs)) if top is not None else self._rows(results, pd.Index(docs["id"]))
     P = topic_scores(X[rows], T, adapt, calibrate, corpus_vecs=X, judged=judged) if len(X) else np.zeros((0, len(topics)))
