@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from fastcore.basics import patch
 
-from .core import atomic_path
+from .core import atomic_path, is_missing
 
 # %% ../nbs/02_document_store.ipynb #f50945dd
 _GROWTH = 1.5  # capacity factor when the matrix is full: amortised growth, not a re-stack per write
@@ -88,7 +88,7 @@ def _as_date(value, tz):
 def _comparable(col:pd.Series, field:str, op:str, values:list):
     "`col` and `values` made comparable: dates as dates, ISO-date strings parsed for ordering operators."
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
-        return col, [_as_date(v, getattr(col.dt, "tz", None)) for v in values]
+        return col, [v if is_missing(v) else _as_date(v, getattr(col.dt, "tz", None)) for v in values]
     if op in _ORDERING and (pd.api.types.is_string_dtype(col.dtype) or col.dtype == object):
         try: dates = pd.to_datetime(col, format="ISO8601", utc=True)
         except (TypeError, ValueError): raise ValueError(f"filter on {field!r}: strings compare with {op} only when they are ISO dates") from None
@@ -228,11 +228,18 @@ def _reserve(self:InMemoryDocumentStore, extra:int, d:int):
     if X is not None: grown[:self._n] = X[:self._n]
     self._X = grown
 
+def _missing_like(col:pd.Series, like:pd.Series) -> pd.Series:
+    "`col`, all missing, with the dtype of `like` where that dtype holds missing values (integers: floats; booleans: objects)."
+    dtype = "float64" if pd.api.types.is_integer_dtype(like.dtype) else object if pd.api.types.is_bool_dtype(like.dtype) else like.dtype
+    try: return pd.Series([None] * len(col), index=col.index, dtype=object).astype(dtype)
+    except (TypeError, ValueError): return col
+
 def _merged(docs:pd.DataFrame, df:pd.DataFrame, pos:np.ndarray) -> pd.DataFrame:
-    "`docs` with the rows of `df` put at positions `pos` (-1: appended, in order)."
+    "`docs` with the rows of `df` put at positions `pos` (-1: appended, in order); a column `df` has no value in keeps its kind."
     if len(df) == 0: return docs
     if len(docs) == 0: return df
-    both = pd.concat([docs, df], ignore_index=True)
+    empty = [c for c in df.columns if c in docs.columns and df[c].dtype != docs[c].dtype and df[c].isna().all()]
+    both = pd.concat([docs, df.assign(**{c: _missing_like(df[c], docs[c]) for c in empty})], ignore_index=True)
     old, n = pos >= 0, len(docs)
     if not old.any(): return both
     order = np.arange(n + (~old).sum())
@@ -581,6 +588,16 @@ def _check_delete(store, vecs):
     test_eq(store.search(vecs[2], top_k=50).id.isin(["a0", "a2"]).any(), False)
     test_eq(store.filter_documents({"field": "id", "operator": "in", "value": ["a0", "a2", "a3"]}).id.tolist(), ["a3"])
 
+def _check_missing(store):
+    "Missing values stay missing, and a column keeps its kind, whatever a later write holds; NaN matches no comparison, None in `in` matches the missing."
+    t = pd.Timestamp("2024-01-01 12:00", tz="UTC")
+    store.write_documents(pd.DataFrame({"id": ["a", "b"], "flag": [True, False], "d": [t, t], "x": [1.5, 3.0]}), np.eye(2, 3))
+    store.write_documents(pd.DataFrame({"id": ["c"], "flag": [None], "d": [None], "x": [np.nan]}), np.eye(1, 3))
+    test_eq(store.filter_documents(None).flag.isna().tolist(), [False, False, True])  # not False
+    test_eq(store.filter_documents({"field": "d", "operator": "==", "value": t.isoformat()}).id.tolist(), ["a", "b"])
+    test_eq(store.filter_documents({"field": "x", "operator": "<", "value": float("nan")}).id.tolist(), [])
+    test_eq(store.filter_documents({"field": "d", "operator": "in", "value": [None, t.isoformat()]}).id.tolist(), ["a", "b", "c"])
+
 def _check_int_ids(store):
     "Integer ids work as well as strings."
     test_eq(store.write_documents(pd.DataFrame({"key": [3, 1, 2], "n": [30, 10, 20]}), np.eye(3), id_col="key"), 3)
@@ -603,3 +620,4 @@ def check_document_store(new_store, # called with no arguments, returns a new, e
     _check_policies(store, docs, vecs, eps)
     _check_delete(store, vecs)
     _check_int_ids(new_store())
+    _check_missing(new_store())

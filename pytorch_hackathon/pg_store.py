@@ -196,6 +196,7 @@ def _series(values:list, spec:dict) -> pd.Series:
     elif t == "timestamp": s = pd.Series(pd.to_datetime(values))
     else: s = pd.Series(values, dtype=object)
     if dtype == "object" or str(s.dtype) == dtype: return s
+    if dtype == "bool" and s.isna().any(): return s  # missing values stay missing (objects), as pandas keeps them
     try: return s.astype(dtype)
     except (TypeError, ValueError):  # missing values in a numpy int or bool column
         return s.astype("float64") if t == "bigint" else s
@@ -216,6 +217,7 @@ def _field(layout:dict, field) -> dict:
 def _param(col:dict, v, op:str):
     "`v` as a parameter for a comparison with column `col` and its SQL cast; None when it cannot equal any value."
     t = col["sql"]
+    if isinstance(v, (float, np.floating)) and np.isnan(v): return None  # NaN equals and orders with nothing
     if t in ("timestamptz", "timestamp"): return _as_date(v, col["tz"] if t == "timestamptz" else None).to_pydatetime(), t
     if t == _TEXT and op in _ORDERING: return _as_date(v, "UTC").to_pydatetime(), "timestamptz"
     if t in _NUMBERS and isinstance(v, (int, float, np.integer, np.floating)):
@@ -278,14 +280,14 @@ def _filter_sql(layout:dict, filters:dict, params:list) -> sql.Composable:
 # %% ../nbs/10_pg_store.ipynb #7937916c
 _LAYOUT = "pytorch_hackathon.pg_store "  # the table comment that marks a store's table and holds its layout
 _EMB, _SEQ = "__embedding__", "__seq__"  # the vector and the insertion-order columns
-_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+_NAME = re.compile(r"[a-z_][a-z0-9_]{0,54}")  # 55 characters at most: the table's index names add up to 8
 _BULK = 10_000  # a write of at least this many documents into a table at most as large rebuilds the index after it
 
 def _table_name(table:str) -> list:
     "The parts of `table` (`name` or `schema.name`), each a lower-case SQL name."
     parts = table.split(".") if isinstance(table, str) else [None]
     if not 1 <= len(parts) <= 2 or not all(isinstance(p, str) and _NAME.fullmatch(p) for p in parts):
-        raise ValueError(f"table must be a lower-case SQL name (letters, digits, _), optionally schema.name: got {table!r}")
+        raise ValueError(f"table must be a lower-case SQL name (letters, digits, _; at most 55), optionally schema.name: got {table!r}")
     return parts
 
 # %% ../nbs/10_pg_store.ipynb #4dcc38a8
@@ -350,6 +352,8 @@ def _connection(self:PgVectorDocumentStore):
     "A pooled connection; a server lost since the store was opened is a one-line `StoreUnavailable`."
     try:
         with self._pool.connection(timeout=self.timeout) as conn: yield conn
+    except (psycopg.DataError, psycopg.errors.ProgramLimitExceeded) as e:  # a value or size PostgreSQL cannot take: the input's fault
+        raise ValueError(f"PostgreSQL refused the data: {_one_line(e)}") from None
     except (psycopg.OperationalError, PoolTimeout) as e:
         raise StoreUnavailable(f"lost the connection to PostgreSQL at {_where_to(self.url)}: {_one_line(e)}") from None
 
@@ -396,7 +400,8 @@ def _new_layout(self:PgVectorDocumentStore, old, df:pd.DataFrame, id_col:str, d:
     if d != old["dim"]: raise ValueError(f"embeddings have {d} dimensions, the store's have {old['dim']}")
     cols = {c["name"]: c for c in old["columns"]}
     for name in df.columns:
-        if name in (_EMB, _SEQ) or len(name.encode()) > 63: raise ValueError(f"column name {name!r} cannot be stored (reserved, or over 63 bytes)")
+        if name in (_EMB, _SEQ) or not 0 < len(name.encode()) <= 63 or "%" in name:
+            raise ValueError(f"column name {name!r} cannot be stored (reserved, empty, over 63 bytes, or with a %)")
         new = _write_spec(df[name])
         cols[name] = _merge_spec(cols[name], new) if name in cols else {k: new[k] for k in ("name", "sql", "dtype", "tz")} | {"index": _index_kind(df[name], new["sql"])}
     if cols[id_col]["sql"] not in ("text", "bigint"): raise ValueError(f"ids must be strings or integers, got {df[id_col].dtype} values")
@@ -469,14 +474,14 @@ def _stored_ids(self:PgVectorDocumentStore, conn, lay:dict, ids:list) -> set:
 @patch
 def _merge(self:PgVectorDocumentStore, conn, lay:dict, df:pd.DataFrame, unit:np.ndarray):
     "Write `df` over the stored rows with the same ids (every column replaced) and append the others, in order."
-    t, stage = self._ident(), sql.Identifier("_stage")
-    conn.execute(sql.SQL("CREATE TEMP TABLE _stage ON COMMIT DROP AS SELECT * FROM {} WITH NO DATA").format(t))
-    conn.execute("ALTER TABLE _stage ADD COLUMN __ord__ bigint GENERATED ALWAYS AS IDENTITY")
+    t, stage = self._ident(), sql.Identifier("pg_temp", "_newsbert_stage")  # in the session's own schema: it never hides a table
+    conn.execute(sql.SQL("CREATE TEMP TABLE _newsbert_stage ON COMMIT DROP AS SELECT * FROM {} WITH NO DATA").format(t))
+    conn.execute("ALTER TABLE pg_temp._newsbert_stage ADD COLUMN __ord__ bigint GENERATED ALWAYS AS IDENTITY")
     self._copy(conn, stage, df, unit, lay)
     cols = [sql.Identifier(c["name"]) for c in lay["columns"]] + [sql.Identifier(_EMB)]
     sets = sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(c) for c in cols[1:] if c != sql.Identifier(lay["id_col"]))
-    conn.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM _stage ORDER BY __ord__ ON CONFLICT ({}) DO UPDATE SET {}").format(
-        t, sql.SQL(", ").join(cols), sql.SQL(", ").join(cols), sql.Identifier(lay["id_col"]), sets))
+    conn.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY __ord__ ON CONFLICT ({}) DO UPDATE SET {}").format(
+        t, sql.SQL(", ").join(cols), sql.SQL(", ").join(cols), stage, sql.Identifier(lay["id_col"]), sets))
 
 # %% ../nbs/10_pg_store.ipynb #d05c2df4
 @patch
