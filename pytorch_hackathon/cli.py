@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from fastcore.xdg import xdg_cache_home
 
-from .core import atomic_write, check_topics, read_lines, text_hash, utc_time
+from .core import atomic_write, check_topics, read_lines, safe_url, text_hash, utc_time
 from .rss_feeds import CacheDirError, get_feed_df, read_sources
 from .embeddings import Encoder, ModelNotAvailableError
 from .topic_scoring import ADAPT_MIN_DOCS, Searcher, read_feedback
@@ -230,10 +230,10 @@ def _stories(articles:pd.DataFrame, scores:pd.DataFrame, store) -> tuple:
     reps = reps.drop(columns='best_score').set_index('id', drop=False)
     return articles, reps, scores.loc[reps.index]
 
-def _feeds_out(articles:pd.DataFrame, scores:pd.DataFrame, walls:dict, folder, run_at) -> list:
-    "Write one Atom feed per topic (the report's wall, best first) and `topics.opml` to `folder`."
+def _feeds_out(articles:pd.DataFrame, scores:pd.DataFrame, walls:dict, folder, run_at, base_url=None) -> list:
+    "Write one Atom feed per topic (the report's wall, best first) and `topics.opml` to `folder` (published at `base_url`, if given)."
     per_topic = {t: articles.loc[w].drop(columns=['score'], errors='ignore').assign(score=scores.loc[w, t].to_numpy()) for t, w in walls.items()}
-    try: return write_topic_feeds(per_topic, folder, updated=run_at, score_col='score')
+    try: return write_topic_feeds(per_topic, folder, updated=run_at, base_url=base_url, score_col='score')
     except OSError as e: raise UsageError(f"cannot write the topic feeds to {folder}: {e.strerror or e}") from None
 
 # %% ../nbs/12_cli.ipynb #b715dc29
@@ -252,6 +252,7 @@ def run(feeds, # feeds file: one URL or path per line
         keep='90d', # prune articles older than this from the history
         new_only:bool=False, # report only the articles first seen by this run
         feed_out=None, # a folder for one Atom feed per topic and `topics.opml`
+        feed_url=None, # the http(s) address `feed_out` is published at (default: the OPML lists file URLs)
         max_items:int=500, # at most this many articles per source (the newest)
         store:str|None=None, # a PostgreSQL URL to keep the history in (default: a file in the cache folder)
         feedback=None, # a file of your judgements (article id or link, topic, +1 or -1), see `topic_scoring.read_feedback`
@@ -266,6 +267,7 @@ def run(feeds, # feeds file: one URL or path per line
     for path, what in ((out, 'report'), (csv, 'CSV')):
         if path: _check_writable(path, what)
     if feed_out: _check_folder(feed_out, 'topic feeds')
+    if feed_url and not (feed_out and safe_url(feed_url)): raise UsageError(f"--feed-url must be an http(s) URL and needs --feed-out, got {feed_url!r}")
     cache, times, run_at = usable_cache_dir(cache_dir), {}, utc_time(run_at)
     store, path, notes = _history(cache, model, store)
     with _stage(times, 'fetch'): df = _fetch(feeds, cache, max_items, progress)
@@ -281,7 +283,7 @@ def run(feeds, # feeds file: one URL or path per line
         notes = [f"{int(df['new'].sum())} new articles this run; {len(store)} in the history"] + notes + [f'{s}: {n}' for s, n in feed_notes.items()]
         write_outputs(told, told_scores, out, None, walls, min_score, errors=errors, n_sources=len(sources), run_at=run_at, notes=notes)
         if csv: _write_csv(csv, articles, scores)
-        if feed_out: _feeds_out(told, told_scores, walls, feed_out, run_at)
+        if feed_out: _feeds_out(told, told_scores, walls, feed_out, run_at, feed_url)
     if path:  # last: when an output cannot be written, the next run still sees these articles as new
         with _stage(times, 'save'): _save(store, path)
     return dict(sources=len(sources), errors=errors, feed_notes=feed_notes, articles=len(df), new=int(df['new'].sum()), history=len(store), pruned=pruned,
@@ -325,7 +327,8 @@ def parser() -> argparse.ArgumentParser:
     a('--new-only', action='store_true', help='report only the articles first seen by this run')
     a('--store', metavar='URL', help='keep the history in PostgreSQL with pgvector (postgresql://...) instead of the cache folder')
     a('--feedback', metavar='FILE', help='a CSV of your judgements, columns article (id or link), topic, label (+1 more like this, -1 less)')
-    a('--feed-out', metavar='DIR', help='also write one Atom feed per topic (DIR/<topic>.xml, best first) and DIR/topics.opml')
+    a('--feed-out', metavar='DIR', help='also write one Atom feed per topic (DIR/<topic-name>.xml, best first) and DIR/topics.opml to subscribe to them')
+    a('--feed-url', metavar='URL', help='the http(s) address DIR of --feed-out is published at: topics.opml and the feeds link there (default: file URLs)')
     a('--quiet', action='store_true', help='no progress bars and no summary, for cron (failures are still reported on stderr)')
     return p
 

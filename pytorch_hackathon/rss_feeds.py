@@ -325,9 +325,18 @@ def _amp(m:re.Match) -> bytes:
     chars = html5.get(m[1].decode('ascii') + ';') if m[1] else None
     return ''.join(f'&#{ord(c)};' for c in chars).encode('ascii') if chars else b'&amp;' + m[0][1:]
 
+_CHAR_REF = re.compile(rb'&#(?:([0-9]{1,8})|[xX]([0-9a-fA-F]{1,8}));')
+
+def _valid_ref(m:re.Match) -> bytes:
+    "A character reference as it is when XML allows its character, else one to U+FFFD."
+    c = int(m[1]) if m[1] else int(m[2], 16)
+    return m[0] if c in (9, 10, 13) or 0x20 <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD or 0x10000 <= c <= 0x10FFFF else b'&#xFFFD;'
+
 def _fix_amps(content:bytes) -> bytes:
-    "XML `content` with HTML entities and bare `&`s written as XML allows (CDATA sections untouched); JSON as it is."
-    if content.lstrip()[:1] != b'<' or not _BAD_AMP.search(content): return content
+    "XML `content` with HTML entities, bare `&`s and references to characters XML forbids written as XML allows (CDATA sections untouched); JSON as it is."
+    if content.lstrip()[:1] != b'<': return content
+    if b'&#' in content: content = _CHAR_REF.sub(_valid_ref, content)
+    if not _BAD_AMP.search(content): return content
     return b''.join(part if i % 2 else _BAD_AMP.sub(_amp, part) for i, part in enumerate(_CDATA.split(content)))
 
 # %% ../nbs/00_rss_feeds.ipynb #8e915b66
@@ -407,12 +416,12 @@ def _best_text(contents:list[str], summary:str, max_text:int) -> str:
     text = content if len(content) * 2 >= len(summary) else summary
     return shorten(text, max_text) if len(text) > max_text else text
 
-def _entry_row(source:str, e:dict, feed:_Parsed, base:str, max_text:int) -> dict:
-    "A row for an entry in the common form."
+def _entry_row(source:str, e:dict, feed:_Parsed, base:str, max_text:int, space:str|None=None) -> dict:
+    "A row for an entry in the common form; ids that need one are qualified by `space` (default: `source`)."
     summary = html_to_text(e['summary'])
     text, title = _best_text(e['contents'], summary, max_text), html_to_text(e['title'], twice=False)
     link = urljoin(base, e['link']) if e['link'] else ''
-    return dict(feed=source, id=_entry_id(source, e, link, title, text), title=shorten(title, 300), link=link, date=e['date'],
+    return dict(feed=source, id=_entry_id(space or source, e, link, title, text), title=shorten(title, 300), link=link, date=e['date'],
                 author=shorten(html_to_text(e['author'] or feed.author, twice=False), 200), tags=_tags(e['tags']), text=text,
                 summary=shorten(summary or text, 500))
 
@@ -453,7 +462,8 @@ def _feed_rows(source:str, content:bytes, headers:dict, url:str, max_items:int=M
     feed = _parse_feed(content, headers)
     entries, note = _newest([(d, e, b) for (d, e), b in zip(feed.entries, _bases(content, url, len(feed.entries)))], max_items)
     title, category = _feed_title(feed.title, url), _category(source)
-    return [dict(_entry_row(source, _entry(e, d), feed, b, max_text), feed_title=title, category=category) for d, e, b in entries], note
+    space = source if _is_web(source) else url  # a local feed's ids: by its absolute file URL, however its path was written
+    return [dict(_entry_row(source, _entry(e, d), feed, b, max_text, space), feed_title=title, category=category) for d, e, b in entries], note
 
 # %% ../nbs/00_rss_feeds.ipynb #d0dc5dfd
 def _telegram_rows(source:str, content:bytes, url:str, max_text:int=MAX_TEXT) -> list[dict]:

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import timezone
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import pandas as pd
 
@@ -151,16 +151,25 @@ def _feed_address(path:Path, base_url:str|None) -> str:
     "Where a feed reader finds the feed at `path`: under `base_url` when given, else its file URL."
     return f'{base_url.rstrip("/")}/{quote(path.name)}' if base_url else path.resolve().as_uri()
 
+def _listed_before(out_dir:Path) -> set[Path]:
+    "The feed files in `out_dir` that its `topics.opml` lists: those an earlier run wrote."
+    try: outlines = ET.parse(out_dir/'topics.opml').getroot().iter('outline')
+    except (OSError, ET.ParseError): return set()
+    names = {unquote(urlsplit(o.get('xmlUrl') or '').path).rsplit('/', 1)[-1] for o in outlines}
+    return {out_dir/n for n in names if n.endswith('.xml') and (out_dir/n).is_file()}
+
 def write_topic_feeds(walls:dict[str, pd.DataFrame], # {topic: its articles with a score column named like the topic}, as the report shows them
                       out_dir, # the folder to write to (created when missing)
                       updated=None, # the feeds' `updated` time (default: now)
                       base_url:str|None=None, # the http(s) address `out_dir` is published at, if any (else the OPML lists file URLs)
                       score_col:str|None=None, # the column of every wall holding the scores (default: the topic's name)
                      ) -> list[Path]:
-    "Write `out_dir/<topic-slug>.xml` for each topic and `out_dir/topics.opml` listing them, each atomically; the paths written."
+    "Write `out_dir/<topic-slug>.xml` for each topic and `out_dir/topics.opml` listing them, each atomically, and remove the feeds the old list had that this one has not; the paths written."
     if base_url is not None and not safe_url(base_url): raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
     out_dir, updated = Path(out_dir), utc_time(updated)
-    paths = {t: out_dir/f'{s}.xml' for t, s in topic_slugs(list(walls)).items()}
+    paths, before = {t: out_dir/f'{s}.xml' for t, s in topic_slugs(list(walls)).items()}, _listed_before(Path(out_dir))
     urls = {t: _feed_address(p, base_url) for t, p in paths.items()}
     for t, wall in walls.items(): atomic_write(paths[t], atom_feed(t, wall, score_col or t, updated, self_url=urls[t]))
-    return [*paths.values(), atomic_write(out_dir/'topics.opml', topics_opml(urls, updated))]
+    written = [*paths.values(), atomic_write(out_dir/'topics.opml', topics_opml(urls, updated))]
+    for gone in before - set(written): gone.unlink(missing_ok=True)  # a topic dropped (or renamed): its readers see it end
+    return written
