@@ -66,10 +66,14 @@ def _add(parent, tag:str, text=None, /, **attrs) -> ET.Element:
     if text is not None: el.text = text
     return el
 
+def _exact(x) -> str:
+    "`x` percent-encoded whole (spaces, control characters and lone surrogates too): different strings, different ids."
+    return quote(plain(x).encode('utf-8', 'surrogatepass'), safe='')
+
 def _entry_id(article_id) -> str:
     "The Atom id of an article: its id when that is an http(s) URL, else a tag URI."
     url = safe_url(article_id)
-    return _iri(url) if url else TAG_BASE + 'article:' + quote(xml_text(article_id), safe='')
+    return _iri(url) if url else TAG_BASE + 'article:' + _exact(article_id)
 
 # %% ../nbs/08_topic_feeds.ipynb #a02eea07
 def _score_text(score) -> str:
@@ -81,12 +85,13 @@ def _add_entry(feed:ET.Element, row:dict, score_col:str, fallback:str, summary_c
     e, score = _add(feed, 'entry'), row.get(score_col)
     _add(e, 'id', _entry_id(row.get('id')))
     _add(e, 'title', xml_text(row.get('title'), 300) or '(no title)', type='text')
-    if link := safe_url(row.get('link')): _add(e, 'link', rel='alternate', type='text/html', href=_iri(link))
+    if link := safe_url(_iri(plain(row.get('link')).strip())): _add(e, 'link', rel='alternate', type='text/html', href=link)
     _add(e, 'updated', _time(row.get('date')) or _time(row.get('first_seen')) or fallback)
     if published := _time(row.get('date')): _add(e, 'published', published)
     if author := xml_text(row.get('author'), 200): _add(_add(e, 'author'), 'name', author)
     text = xml_text(row.get('summary') or row.get('text'), summary_chars)
     _add(e, 'summary', ' · '.join(filter(None, [_score_text(score), text])), type='text')
+    if not link: _add(e, 'content', text or xml_text(row.get('title'), 300) or '(no text)', type='text')  # RFC 4287: no alternate link, so content
     if _score_text(score): _add(e, 'newsbert:score', f'{float(score):.4f}')
 
 # %% ../nbs/08_topic_feeds.ipynb #12dd4803
@@ -106,7 +111,7 @@ def atom_feed(topic:str, # the topic
     "An Atom 1.0 feed of `articles` under `topic`, best first."
     updated = _time(utc_time(updated))
     root = ET.Element('feed', {'xmlns': ATOM_NS, 'xmlns:newsbert': ATOM_SCORE_NS})
-    _add(root, 'id', feed_id or TAG_BASE + 'topic:' + quote(xml_text(topic), safe=''))
+    _add(root, 'id', feed_id or TAG_BASE + 'topic:' + _exact(topic))
     _add(root, 'title', f'NewsBERT: {xml_text(topic, 200)}', type='text')
     _add(root, 'subtitle', f'Articles about “{xml_text(topic, 200)}”, best first', type='text')
     _add(root, 'updated', updated)
@@ -129,6 +134,8 @@ def check_atom(xml:str|bytes) -> list[str]:
     problems += [f'id {i.text!r} is not an absolute IRI' for i in root.iter(a('id')) if not re.match(r'[A-Za-z][A-Za-z0-9+.-]*:\S+$', i.text or '')]
     problems += [f'time {u.text!r} is not RFC 3339' for t in ('updated', 'published') for u in root.iter(a(t)) if not re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)', u.text or '')]
     problems += [f'link {l.get("href")!r} is not http(s)' for l in root.iter(a('link')) if safe_url(l.get('href')) != l.get('href')]
+    problems += [f'entry {i} has neither <content> nor an alternate <link>' for i, e in enumerate(root.findall(a('entry')))
+                 if e.find(a('content')) is None and not any(l.get('rel', 'alternate') == 'alternate' for l in e.findall(a('link')))]
     if root.find(a('author')) is None and any(e.find(a('author')) is None for e in root.findall(a('entry'))): problems.append('an entry has no author and the feed has none')
     return problems
 
