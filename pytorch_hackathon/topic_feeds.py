@@ -159,10 +159,11 @@ def _feed_address(path:Path, base_url:str|None) -> str:
     return f'{base_url.rstrip("/")}/{quote(path.name)}' if base_url else path.resolve().as_uri()
 
 def _listed_before(out_dir:Path) -> set[Path]:
-    "The feed files in `out_dir` that its `topics.opml` lists: those an earlier run wrote."
-    try: outlines = ET.parse(out_dir/'topics.opml').getroot().iter('outline')
+    "The feed files in `out_dir` that its `topics.opml` lists, when NewsBERT wrote that list: those an earlier run wrote."
+    try: root = ET.parse(out_dir/'topics.opml').getroot()
     except (OSError, ET.ParseError): return set()
-    names = {unquote(urlsplit(o.get('xmlUrl') or '').path).rsplit('/', 1)[-1] for o in outlines}
+    if root.findtext('head/title') != 'NewsBERT topics': return set()  # another program's list: its files are not ours
+    names = {unquote(urlsplit(o.get('xmlUrl') or '').path).rsplit('/', 1)[-1] for o in root.iter('outline')}
     return {out_dir/n for n in names if n.endswith('.xml') and (out_dir/n).is_file()}
 
 def write_topic_feeds(walls:dict[str, pd.DataFrame], # {topic: its articles with a score column named like the topic}, as the report shows them
@@ -174,7 +175,7 @@ def write_topic_feeds(walls:dict[str, pd.DataFrame], # {topic: its articles with
     "Write `out_dir/<topic-slug>.xml` for each topic and `out_dir/topics.opml` listing them, each atomically, and remove the feeds the old list had that this one has not; the paths written."
     if base_url is not None and not safe_url(base_url): raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
     out_dir, updated = Path(out_dir), utc_time(updated)
-    paths, before = {t: out_dir/f'{s}.xml' for t, s in topic_slugs(list(walls)).items()}, _listed_before(Path(out_dir))
+    paths, before = {t: out_dir/f'{s}.xml' for t, s in topic_slugs(list(walls)).items()}, _listed_before(out_dir)
     urls = {t: _feed_address(p, base_url) for t, p in paths.items()}
     for t, wall in walls.items(): atomic_write(paths[t], atom_feed(t, wall, score_col or t, updated, self_url=urls[t]))
     written = [*paths.values(), atomic_write(out_dir/'topics.opml', topics_opml(urls, updated))]
