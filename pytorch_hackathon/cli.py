@@ -17,7 +17,7 @@ from .rss_feeds import CacheDirError, get_feed_df, read_sources
 from .embeddings import Encoder, ModelNotAvailableError
 from .topic_scoring import ADAPT_MIN_DOCS, Searcher, read_feedback
 from .display import chart_svg, style_topic_scores
-from .history import (HistoryError, flag_new, history_path, mark_seen, open_history, parse_duration, prune,
+from .history import (HistoryError, flag_new, forget_renamed, history_path, mark_seen, open_history, parse_duration, prune,
                                        save_history, within)
 from .topic_feeds import write_topic_feeds
 from .stories import group_stories, one_per_story
@@ -274,6 +274,7 @@ def run(feeds, # feeds file: one URL or path per line
     errors, feed_notes = dict(df.attrs['errors']), dict(df.attrs['notes'])
     if df.empty: raise NoArticles(f'no articles: all {len(sources)} sources failed or are empty', errors)
     df, encoder = mark_seen(store, df, run_at), cached_encoder(cache, model, use_gpu)
+    forget_renamed(store, df)  # a feed that changed an article's id: the new id replaces the old
     with _model_errors(model):
         articles, scores, embedded, warns = _score(df, topic_list, store, encoder, adapt, calibrate, judgements, times, run_at, since, new_only, progress)
     with _stage(times, 'stories'): articles, told, told_scores = _stories(articles, scores, store)

@@ -11,12 +11,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from .core import text_hash, utc_time
+from .core import plain, text_hash, utc_time
 from .document_store import InMemoryDocumentStore
 
 # %% auto #0
-__all__ = ['parse_duration', 'history_path', 'HistoryError', 'open_history', 'save_history', 'mark_seen', 'flag_new', 'within',
-           'prune']
+__all__ = ['parse_duration', 'history_path', 'HistoryError', 'open_history', 'save_history', 'mark_seen', 'forget_renamed',
+           'flag_new', 'within', 'prune']
 
 # %% ../nbs/07_history.ipynb #4e089a22
 _UNITS = {'m': 'minutes', 'h': 'hours', 'd': 'days', 'w': 'weeks'}
@@ -115,12 +115,31 @@ def mark_seen(store, # the history: any store with `filter_documents` (haystack 
               df:pd.DataFrame, # this run's articles, ids in column `id`
               run_at=None, # the run's time (default: now)
              ) -> pd.DataFrame:
-    "`df` with `first_seen` (kept from `store` for known ids, else `run_at`), `last_seen` (`run_at`) and `new`."
+    "`df` with `first_seen` (kept from `store` for known ids or, for an id a feed changed, links; else `run_at`), `last_seen` (`run_at`) and `new`."
     run_at = utc_time(run_at)
-    known = _first_seen(store, df['id'].tolist())
-    first = known.reindex(pd.Index(df['id'], dtype=object)).set_axis(df.index)
+    known, moved = _first_seen(store, df['id'].tolist()), _renamed(store, df)
+    first, seen = known.reindex(pd.Index(df['id'], dtype=object)).set_axis(df.index), df['id'].isin(known.index)
+    if len(moved):
+        links = df['link'].map(plain)
+        first, seen = first.fillna(links.map(moved.groupby('link')['first_seen'].min())), seen | links.isin(set(moved['link']))
     out = df.assign(first_seen=first.fillna(run_at), last_seen=pd.Series(run_at, index=df.index).astype('datetime64[us, UTC]'))
-    return out.assign(new=~df['id'].isin(known.index).to_numpy(bool))
+    return out.assign(new=~seen.to_numpy(bool))
+
+def _renamed(store, df:pd.DataFrame) -> pd.DataFrame:
+    "The stored articles (id, link, first_seen) with the link of an article of `df` but another id: the feed changed its id."
+    links = list(dict.fromkeys(l for l in df['link'].map(plain) if l)) if 'link' in df.columns and len(df) and len(store) else []
+    try: found = [store.filter_documents({'field': 'link', 'operator': 'in', 'value': links[i:i + _CHUNK]}) for i in range(0, len(links), _CHUNK)]
+    except ValueError: found = []  # a history without links
+    found = pd.concat([f.reindex(columns=['id', 'link', 'first_seen']) for f in found if len(f)] or [pd.DataFrame(columns=['id', 'link', 'first_seen'])])
+    found['first_seen'] = pd.to_datetime(found['first_seen'], utc=True).astype('datetime64[us, UTC]')
+    return found[~found['id'].isin(set(df['id']))].reset_index(drop=True)
+
+def forget_renamed(store, # the history
+                   df:pd.DataFrame, # this run's articles
+                  ) -> int:
+    "Delete the stored articles that have the link of an article of `df` under another id (the feed changed its id, and `df` replaces them); how many."
+    old = _renamed(store, df)
+    return store.delete_documents(old['id'].tolist()) if len(old) else 0
 
 # %% ../nbs/07_history.ipynb #d282d8d8
 def flag_new(df:pd.DataFrame, # articles with a `first_seen` column (a run's batch, or articles read back from the history)
