@@ -558,6 +558,8 @@ def _check_policies(store, docs, vecs, eps):
     more = docs.iloc[[1]].assign(title="Changed", tags=[["new"]])
     more = pd.concat([more, docs.iloc[[0]].assign(id="a9", author="New")], ignore_index=True)
     mv = np.eye(2, vecs.shape[1], dtype=np.float32)
+    test_eq(store.write_documents(more.iloc[:1].assign(extra="x"), mv[:1], policy="skip"), 0)
+    test_eq("extra" in store.filter_documents().columns, False)  # nothing written, no new column
     test_eq(store.write_documents(more, mv, policy="skip"), 1)  # only a9
     test_eq(store.get("a1").title.tolist(), ["Title 1 — ünïcode"])
     test_eq(store.write_documents(more, 2 * mv, policy="overwrite"), 2)

@@ -509,15 +509,15 @@ def write_documents(self:PgVectorDocumentStore,
 @patch
 def _write(self:PgVectorDocumentStore, conn, old, lay, df, unit, policy) -> int:
     "The write itself, inside the write's transaction."
-    added = [c["name"] for c in lay["columns"] if old is None or c["name"] not in {o["name"] for o in old["columns"]}]
-    if added or old is None: self._create(conn, lay, added)
     ids = _sql_values(df[lay["id_col"]], {c["name"]: c for c in lay["columns"]}[lay["id_col"]])
     stored = self._stored_ids(conn, lay, ids) if old is not None else set()
     if policy == "fail" and stored: raise ValueError(f"ids already in the store: {_preview([i for i in ids if i in stored])}")
     if policy == "skip" and stored:
         keep = np.array([i not in stored for i in ids], bool)
         df, unit = df[keep].reset_index(drop=True), unit[keep]
-    if len(df) == 0: return 0
+    if len(df) == 0: return 0  # nothing written: no new columns either
+    added = [c["name"] for c in lay["columns"] if old is None or c["name"] not in {o["name"] for o in old["columns"]}]
+    if added or old is None: self._create(conn, lay, added)
     size = conn.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(%s)", [self.table]).fetchone()[0]
     bulk = old is None or len(df) >= max(_BULK, size)
     if bulk: self._index(conn, lay, build=False)
