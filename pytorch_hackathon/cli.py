@@ -117,11 +117,12 @@ def scores_csv(articles:pd.DataFrame, # the articles' metadata
 
 # %% ../nbs/12_cli.ipynb #972def5d
 def _check_folder(path, what:str):
-    "`UsageError` now, before the work, when the folder `path` cannot be made or written."
+    "`UsageError` now, before the work, when the folder `path` cannot be made (its nearest existing ancestor is a file or not writable) or written."
     p = Path(path)
     if p.exists() and not p.is_dir(): raise UsageError(f"cannot write the {what}: {p} is not a folder")
-    if not p.exists() and not p.parent.is_dir(): raise UsageError(f"cannot write the {what}: no folder {p.parent}")
-    if not os.access(p if p.exists() else p.parent, os.W_OK): raise UsageError(f"cannot write the {what}: {p if p.exists() else p.parent} is not writable")
+    base = next(a for a in [p, *p.parents] if a.exists())
+    if not base.is_dir(): raise UsageError(f"cannot write the {what}: {base} is not a folder")
+    if not os.access(base, os.W_OK): raise UsageError(f"cannot write the {what}: {base} is not writable")
 
 def _check_writable(path, what:str):
     "`UsageError` now, before the work, when `path` cannot be written (a folder, or no such folder)."
@@ -211,6 +212,7 @@ def _score(df:pd.DataFrame, topics:list, store, encoder, adapt, calibrate, feedb
     "(articles, scores, texts embedded, notes) after adding `df` to `store`: the stored articles of `df`'s feeds (failed ones too) to show, indexed by id."
     searcher = Searcher(encoder=encoder, document_store=store)
     with _stage(times, 'embed'): searcher.add_texts(df, progress=progress)
+    forget_renamed(store, df)  # a feed that changed an article's id: now that the new id is stored, the old one goes
     embedded = encoder.n_encoded
     docs = _shown(store.filter_documents(None), run_at, since, new_only, set(df['feed']) | set(df.attrs['errors']))
     with _stage(times, 'score'): table = searcher.get_topic_score_df(topics, results=docs['id'], adapt=adapt, calibrate=calibrate, feedback=feedback)
@@ -274,7 +276,6 @@ def run(feeds, # feeds file: one URL or path per line
     errors, feed_notes = dict(df.attrs['errors']), dict(df.attrs['notes'])
     if df.empty: raise NoArticles(f'no articles: all {len(sources)} sources failed or are empty', errors)
     df, encoder = mark_seen(store, df, run_at), cached_encoder(cache, model, use_gpu)
-    forget_renamed(store, df)  # a feed that changed an article's id: the new id replaces the old
     with _model_errors(model):
         articles, scores, embedded, warns = _score(df, topic_list, store, encoder, adapt, calibrate, judgements, times, run_at, since, new_only, progress)
     with _stage(times, 'stories'): articles, told, told_scores = _stories(articles, scores, store)
@@ -356,7 +357,7 @@ def main(argv:list[str]|None=None, # the arguments (default: `sys.argv[1:]`)
         except UsageError as e: _say(f'newsbert: error: {e}'); return 2
         except StoreUnavailable as e: _say(f'newsbert: error: --store: {e}'); return 2
         except NoArticles as e: r = dict(errors=e.errors, failed=str(e))
-        except KeyboardInterrupt: _say('newsbert: interrupted: no report written, the history is as it was'); return 130
+        except KeyboardInterrupt: _say('newsbert: interrupted: no report written, no history file saved'); return 130
         finally: _say(*dict.fromkeys(f'newsbert: warning: {w.message}' for w in caught))
     _say(*(f'newsbert: failed: {s}: {why}' for s, why in r['errors'].items()), *(f'newsbert: warning: {w}' for w in r.get('warnings', [])))
     if 'failed' in r: _say(f"newsbert: {r['failed']}"); return 1

@@ -126,13 +126,16 @@ def mark_seen(store, # the history: any store with `filter_documents` (haystack 
     return out.assign(new=~seen.to_numpy(bool))
 
 def _renamed(store, df:pd.DataFrame) -> pd.DataFrame:
-    "The stored articles (id, link, first_seen) with the link of an article of `df` but another id: the feed changed its id."
-    links = list(dict.fromkeys(l for l in df['link'].map(plain) if l)) if 'link' in df.columns and len(df) and len(store) else []
+    "The stored articles (id, link, first_seen) of the feed of an article of `df`, with its link, under another id, and alone with that link in that feed: the feed changed its id."
+    if not {'link', 'feed'} <= set(df.columns) or not len(df) or not len(store): return pd.DataFrame(columns=['id', 'link', 'feed', 'first_seen'])
+    feed_of = dict(zip(df['link'].map(plain), df['feed'].map(plain)))
+    links = [l for l in feed_of if l]
     try: found = [store.filter_documents({'field': 'link', 'operator': 'in', 'value': links[i:i + _CHUNK]}) for i in range(0, len(links), _CHUNK)]
     except ValueError: found = []  # a history without links
-    found = pd.concat([f.reindex(columns=['id', 'link', 'first_seen']) for f in found if len(f)] or [pd.DataFrame(columns=['id', 'link', 'first_seen'])])
-    found['first_seen'] = pd.to_datetime(found['first_seen'], utc=True).astype('datetime64[us, UTC]')
-    return found[~found['id'].isin(set(df['id']))].reset_index(drop=True)
+    found = pd.concat([f.reindex(columns=['id', 'link', 'feed', 'first_seen']) for f in found if len(f)] or [pd.DataFrame(columns=['id', 'link', 'feed', 'first_seen'])])
+    found = found[found['feed'].map(plain).eq(found['link'].map(feed_of)) & ~found['id'].isin(set(df['id']))]  # same feed, an id this run lacks
+    found = found[~found['link'].duplicated(keep=False)]  # a link two stored articles share is no rename
+    return found.assign(first_seen=pd.to_datetime(found['first_seen'], utc=True).astype('datetime64[us, UTC]')).reset_index(drop=True)
 
 def forget_renamed(store, # the history
                    df:pd.DataFrame, # this run's articles

@@ -53,7 +53,7 @@ def _defuse(content:bytes) -> bytes:
     "`content` without an internal DTD subset (so without entity declarations)."
     return _DTD_SUBSET.sub(b'', content, count=1) if b'<!ENTITY' in content[:1 << 20] else content
 
-_PROLOG = re.compile(rb'(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*<([A-Za-z_][\w:.-]*)', re.S | re.I)
+_PROLOG = re.compile(rb'(?:\s|<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->|<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>)*<([A-Za-z_][\w:.-]*)', re.I)  # no part can cross its end: linear
 
 def _root(content:bytes) -> str:
     "The lower-case local name of the document's first element ('' when it does not start with markup, like JSON)."
@@ -261,8 +261,8 @@ def _download(session, gate, url:str, timeout:float, max_bytes:int, cached:dict|
 # %% ../nbs/00_rss_feeds.ipynb #7838549c
 def _is_html(content:bytes) -> bool:
     "Whether `content` is an HTML page rather than a feed: by its root element, or (after junk) by its first 4 KB."
-    if root := _root(content): return root in ('html', 'head', 'body')
     head = content[:4096].lstrip(b'\xef\xbb\xbf \t\r\n').lower()
+    if root := _root(content): return root in ('html', 'head', 'body') or root not in ('rss', 'feed', 'rdf', 'opml') and head.startswith(b'<!doctype html')
     return not head.startswith(b'{') and b'<html' in head and not any(t in head for t in (b'<rss', b'<feed', b'<rdf:rdf', b'<opml'))
 
 def _is_telegram(content:bytes) -> bool:
@@ -318,7 +318,6 @@ def _as_utf8(content:bytes, headers:dict) -> bytes:
 
 # %% ../nbs/00_rss_feeds.ipynb #f4ca62c4
 _BAD_AMP = re.compile(rb'&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)(?:([A-Za-z][A-Za-z0-9]{1,31});)?')
-_CDATA = re.compile(rb'(<!\[CDATA\[.*?\]\]>)', re.S)
 
 def _amp(m:re.Match) -> bytes:
     "An HTML entity as character references; any other `&` escaped."
@@ -337,12 +336,21 @@ def _fix_amps(content:bytes) -> bytes:
     if content.lstrip()[:1] != b'<': return content
     if b'&#' in content: content = _CHAR_REF.sub(_valid_ref, content)
     if not _BAD_AMP.search(content): return content
-    return b''.join(part if i % 2 else _BAD_AMP.sub(_amp, part) for i, part in enumerate(_CDATA.split(content)))
+    return b''.join(part if cdata else _BAD_AMP.sub(_amp, part) for cdata, part in _cdata_parts(content))
+
+def _cdata_parts(content:bytes) -> list[tuple]:
+    "(whether it is a CDATA section, bytes) pieces of `content`, in one pass; an unclosed section runs to the end."
+    parts, i = [], 0
+    while (j := content.find(b'<![CDATA[', i)) >= 0:
+        k = content.find(b']]>', j + 9)
+        k = len(content) if k < 0 else k + 3
+        parts += [(False, content[i:j]), (True, content[j:k])]; i = k
+    return parts + [(False, content[i:])]
 
 # %% ../nbs/00_rss_feeds.ipynb #8e915b66
 _ODD_DATE = re.compile(rb'(<(?:\w+:)?(?:pubDate|published|updated|date|issued|modified)>\s*)'
                        rb'([A-Za-z][^<>]{5,60}?(?:\b[AaPp]\.?[Mm]\b\.?|[+-]\d\d:\d\d)(?:\s*[A-Za-z]{1,5})?)(\s*</)')
-_ZONES = {z: h * 3600 for z, h in dict(UT=0, UTC=0, GMT=0, Z=0, EST=-5, EDT=-4, CST=-6, CDT=-5, MST=-7, MDT=-6, PST=-8, PDT=-7,
+_ZONES = {z: int(h * 3600) for z, h in dict(UT=0, UTC=0, GMT=0, Z=0, EST=-5, EDT=-4, CST=-6, CDT=-5, MST=-7, MDT=-6, PST=-8, PDT=-7,
                                         WET=0, WEST=1, BST=1, CET=1, CEST=2, EET=2, EEST=3, MSK=3, IST=5.5, JST=9).items()}
 
 def _iso_date(m:re.Match) -> bytes:
@@ -373,8 +381,9 @@ def _struct_iso(t) -> str|None:
 
 # %% ../nbs/00_rss_feeds.ipynb #5a70f134
 def _str(v) -> str:
-    "`v` as a string ('' for None): JSON Feed values may be numbers."
-    return '' if v is None else v if isinstance(v, str) else str(v)
+    "`v` as a string ('' for None, lone surrogates as '?'): JSON Feed values may be numbers, or broken UTF-16."
+    v = '' if v is None else v if isinstance(v, str) else str(v)
+    return v if v.isascii() else v.encode('utf-8', 'replace').decode('utf-8')
 
 def _entry(e, date) -> dict:
     "The common form of one entry of either parser; plain-text contents (`text`, `text/plain`) escaped, so that a `<` in them stays text."
@@ -428,8 +437,13 @@ def _entry_row(source:str, e:dict, feed:_Parsed, base:str, max_text:int, space:s
 def _entry_id(source:str, e:dict, link:str, title:str, text:str) -> str:
     "The entry's id made global: a URL or URN as it is, another (`1`, a relative link) qualified by the feed; else the link or a hash."
     if e['id'] and e['id'] == e['link']: return link  # fastfeedparser's id of an entry without one: its link, as written
-    if e['id']: return e['id'] if len(urlsplit(e['id']).scheme) > 1 else f"{source}#{e['id']}"
+    if e['id']: return e['id'] if len(_scheme(e['id'])) > 1 else f"{source}#{e['id']}"
     return link or 'hash:' + text_hash('\x1f'.join([source, title, text, e['date'] or '']))
+
+def _scheme(s:str) -> str:
+    "The URL scheme of `s` ('' when none, or when it is not a URL at all)."
+    try: return urlsplit(s).scheme
+    except ValueError: return ''  # e.g. '//[2001:db8::1/x'
 
 def _tags(terms) -> list[str]:
     "Unique non-empty tag strings (as text), in order."

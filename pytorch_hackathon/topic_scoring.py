@@ -363,7 +363,7 @@ def _one_field(t) -> bool:
 
 def _check_templates(template) -> list:
     "The template(s) as a list of strings that each contain '{}' once."
-    templates = [template] if isinstance(template, str) else list(template) if isinstance(template, (list, tuple)) else []
+    templates = [template] if isinstance(template, str) else list(template) if isinstance(template, (list, tuple, pd.Series, np.ndarray)) else []
     if not templates or not all(map(_one_field, templates)):
         raise ValueError(f"template must be a string containing '{{}}' once, other braces doubled (or a list of them), got {template!r}")
     return templates
