@@ -599,6 +599,7 @@ def _check_missing(store):
     test_eq(store.filter_documents({"field": "d", "operator": "==", "value": t.isoformat()}).id.tolist(), ["a", "b"])
     test_eq(store.filter_documents({"field": "x", "operator": "<", "value": float("nan")}).id.tolist(), [])
     test_eq(store.filter_documents({"field": "d", "operator": "in", "value": [None, t.isoformat()]}).id.tolist(), ["a", "b", "c"])
+    test_eq([store.filter_documents({"field": "flag", "operator": op, "value": 1}).id.tolist() for op in ("==", "!=")], [["a"], ["b", "c"]])  # 1 == True
 
 def _check_int_ids(store):
     "Integer ids work as well as strings."

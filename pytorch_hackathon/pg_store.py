@@ -222,6 +222,7 @@ def _param(col:dict, v, op:str):
     if t == _TEXT and op in _ORDERING: return _as_date(v, "UTC").to_pydatetime(), "timestamptz"
     if t in _NUMBERS and isinstance(v, (int, float, np.integer, np.floating)):
         return (int(v), "int8") if isinstance(v, (int, np.integer)) else (float(v), "float8")
+    if t == "boolean" and isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) and v in (0, 1): return bool(v), "bool"  # 1 == True, as in Python
     ok = {"boolean": (bool, np.bool_), _TEXT: (str,), "bytea": (bytes,)}.get(t)
     if ok and isinstance(v, ok): return (v.item() if isinstance(v, np.generic) else v), _CASTS[t]
     if op in _ORDERING: raise ValueError(f"filter {col['name']!r} {op} {v!r}: cannot compare with a {t} column")
