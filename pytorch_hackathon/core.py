@@ -13,8 +13,8 @@ import pandas as pd
 from fastcore.basics import listify
 
 # %% auto #0
-__all__ = ['META_COLUMNS', 'is_missing', 'plain', 'shorten', 'text_hash', 'safe_url', 'escape', 'feed_label', 'short_date',
-           'utc_time', 'unit_rows', 'atomic_path', 'atomic_write', 'read_lines', 'check_topics']
+__all__ = ['META_COLUMNS', 'is_missing', 'plain', 'utf8_safe', 'shorten', 'text_hash', 'safe_url', 'escape', 'feed_label',
+           'short_date', 'utc_time', 'unit_rows', 'atomic_path', 'atomic_write', 'read_lines', 'check_topics']
 
 # %% ../nbs/00_core.ipynb #b97987fa
 def is_missing(x) -> bool:
@@ -25,6 +25,11 @@ def plain(x) -> str:
     "`x` as a string; missing values (None, NaN, NaT, pd.NA) as ''."
     if isinstance(x, str): return x
     return '' if is_missing(x) else str(x)
+
+# %% ../nbs/00_core.ipynb #6c6d7737
+def utf8_safe(s:str) -> str:
+    "`s` with lone surrogates (broken UTF-16, which no UTF-8 codec, tokenizer or file format takes) as '?'."
+    return s if s.isascii() else s.encode('utf-8', 'replace').decode('utf-8')
 
 # %% ../nbs/00_core.ipynb #d18c793e
 _BIDI = re.compile('[\u202a-\u202e\u2066-\u2069]')  # bidirectional overrides: they can reorder a page's text

@@ -14,14 +14,14 @@ from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
 
-from .core import atomic_path, plain, text_hash, unit_rows
+from .core import atomic_path, plain, text_hash, unit_rows, utf8_safe
 
 # %% ../nbs/01_embeddings.ipynb #232b5947
 _WORDPUNCT = re.compile(r"\w+|[^\w\s]+", re.UNICODE | re.MULTILINE | re.DOTALL)  # nltk's wordpunct_tokenize rule
 
 def _as_text(x, i:int) -> str:
     "Item `i` of the input as a string: missing values become the empty text, lone surrogates (broken UTF-16) '?'."
-    if isinstance(x, str): return x if x.isascii() else x.encode('utf-8', 'replace').decode('utf-8')
+    if isinstance(x, str): return utf8_safe(x)
     if plain(x) == "": return ""  # None, NaN, NaT, pd.NA
     raise TypeError(f"texts[{i}] is a {type(x).__name__}, not a string (None/NaN count as empty text)")
 

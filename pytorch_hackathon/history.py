@@ -102,13 +102,16 @@ def save_history(store:InMemoryDocumentStore, # the history
 # %% ../nbs/07_history.ipynb #e4c611f8
 _CHUNK = 5000  # ids per lookup: bounds the size of one query to a database-backed store
 
+def _lookup(store, field:str, values:list, columns:list) -> pd.DataFrame:
+    "`columns` (missing ones empty, `first_seen` as UTC times) of the stored articles whose `field` is one of `values`, by haystack `in` filters a chunk at a time."
+    found = [store.filter_documents({'field': field, 'operator': 'in', 'value': values[i:i + _CHUNK]}) for i in range(0, len(values), _CHUNK)]
+    found = pd.concat([f.reindex(columns=columns) for f in found if len(f)] or [pd.DataFrame(columns=columns)], ignore_index=True)
+    return found.assign(first_seen=pd.to_datetime(found['first_seen'], utc=True).astype('datetime64[us, UTC]'))
+
 def _first_seen(store, ids:list) -> pd.Series:
-    "`first_seen` of the `ids` that `store` holds, indexed by id (a haystack `in` filter, a chunk of ids at a time)."
-    found = [store.filter_documents({'field': 'id', 'operator': 'in', 'value': ids[i:i + _CHUNK]}) for i in range(0, len(ids), _CHUNK)]
-    found = [f.reindex(columns=['id', 'first_seen']) for f in found if len(f)]  # known ids without a time: NaT
-    if not found: return pd.Series([], index=pd.Index([], dtype=object), dtype='datetime64[us, UTC]')
-    both = pd.concat(found)
-    return pd.to_datetime(both['first_seen'], utc=True).astype('datetime64[us, UTC]').set_axis(pd.Index(both['id'], dtype=object))
+    "`first_seen` of the `ids` that `store` holds, indexed by id (known ids without a time: NaT)."
+    found = _lookup(store, 'id', ids, ['id', 'first_seen'])
+    return found['first_seen'].set_axis(pd.Index(found['id'], dtype=object))
 
 # %% ../nbs/07_history.ipynb #8853e72b
 def mark_seen(store, # the history: any store with `filter_documents` (haystack filters), e.g. `InMemoryDocumentStore`
@@ -127,15 +130,13 @@ def mark_seen(store, # the history: any store with `filter_documents` (haystack 
 
 def _renamed(store, df:pd.DataFrame) -> pd.DataFrame:
     "The stored articles (id, link, first_seen) of the feed of an article of `df`, with its link, under another id, and alone with that link in that feed: the feed changed its id."
-    if not {'link', 'feed'} <= set(df.columns) or not len(df) or not len(store): return pd.DataFrame(columns=['id', 'link', 'feed', 'first_seen'])
+    cols = ['id', 'link', 'feed', 'first_seen']
+    if not {'link', 'feed'} <= set(df.columns) or not len(df) or not len(store): return pd.DataFrame(columns=cols)
     feed_of = dict(zip(df['link'].map(plain), df['feed'].map(plain)))
-    links = [l for l in feed_of if l]
-    try: found = [store.filter_documents({'field': 'link', 'operator': 'in', 'value': links[i:i + _CHUNK]}) for i in range(0, len(links), _CHUNK)]
-    except ValueError: found = []  # a history without links
-    found = pd.concat([f.reindex(columns=['id', 'link', 'feed', 'first_seen']) for f in found if len(f)] or [pd.DataFrame(columns=['id', 'link', 'feed', 'first_seen'])])
+    try: found = _lookup(store, 'link', [l for l in feed_of if l], cols)
+    except ValueError: return pd.DataFrame(columns=cols)  # a history without links
     found = found[found['feed'].map(plain).eq(found['link'].map(feed_of)) & ~found['id'].isin(set(df['id']))]  # same feed, an id this run lacks
-    found = found[~found['link'].duplicated(keep=False)]  # a link two stored articles share is no rename
-    return found.assign(first_seen=pd.to_datetime(found['first_seen'], utc=True).astype('datetime64[us, UTC]')).reset_index(drop=True)
+    return found[~found['link'].duplicated(keep=False)].reset_index(drop=True)  # a link two stored articles share is no rename
 
 def forget_renamed(store, # the history
                    df:pd.DataFrame, # this run's articles

@@ -16,7 +16,7 @@ import fastfeedparser, feedparser, lxml.etree as etree, lxml.html, pandas as pd,
 from bs4 import BeautifulSoup, SoupStrainer
 from tqdm.auto import tqdm
 from . import __version__
-from .core import atomic_write, read_lines, shorten, text_hash
+from .core import atomic_write, plain, read_lines, shorten, text_hash, utf8_safe
 
 # %% auto #0
 __all__ = ['USER_AGENT', 'MAX_BYTES', 'MAX_ITEMS', 'MAX_TEXT', 'PER_HOST', 'COLUMNS', 'REFUSED', 'CacheDirError', 'Source',
@@ -92,9 +92,14 @@ def _expand(path:str) -> Path:
     try: return Path(path).expanduser()
     except RuntimeError: return Path(path)
 
+def _scheme(s:str) -> str:
+    "The URL scheme of `s` ('' when none, or when it is not a URL at all)."
+    try: return urlsplit(s).scheme
+    except ValueError: return ''  # e.g. '//[2001:db8::1/x'
+
 def _beside(feeds_file:Path, source:str) -> str:
     "`source` from a feeds file: a relative path is taken relative to the file's folder."
-    if len(urlsplit(source).scheme) > 1 or _expand(source).is_absolute(): return source
+    if len(_scheme(source)) > 1 or _expand(source).is_absolute(): return source
     return Source(str(feeds_file.parent/source), _category(source))
 
 def _as_sources(sources) -> list[str]:
@@ -301,12 +306,12 @@ def _encoding(content:bytes, headers:dict) -> str:
     try: content.decode('utf-8'); return 'utf-8'
     except UnicodeDecodeError: pass
     named = [m[2].decode('ascii') if (m := _DECLARED.match(content)) else None, m[1] if (m := _CHARSET.search(headers.get('content-type', ''))) else None]
-    return next((e for e in named if e and _known(e) and codecs.lookup(e).name not in ('utf-8', 'utf-16', 'utf-32')), 'windows-1252')
+    return next((c for e in named if (c := _codec(e)) not in (None, 'utf-8', 'utf-16', 'utf-32')), 'windows-1252')
 
-def _known(e:str) -> bool:
-    "Whether Python has a codec named `e`."
-    try: return bool(codecs.lookup(e))
-    except LookupError: return False
+def _codec(name:str|None) -> str|None:
+    "Python's name of the codec called `name`, or None when there is none."
+    try: return codecs.lookup(name).name if name else None
+    except LookupError: return None
 
 def _as_utf8(content:bytes, headers:dict) -> bytes:
     "`content` as UTF-8 (without BOM), its encoding declaration (if any) saying so."
@@ -381,9 +386,8 @@ def _struct_iso(t) -> str|None:
 
 # %% ../nbs/00_rss_feeds.ipynb #5a70f134
 def _str(v) -> str:
-    "`v` as a string ('' for None, lone surrogates as '?'): JSON Feed values may be numbers, or broken UTF-16."
-    v = '' if v is None else v if isinstance(v, str) else str(v)
-    return v if v.isascii() else v.encode('utf-8', 'replace').decode('utf-8')
+    "`v` as a string ('' when missing, lone surrogates as '?'): JSON Feed values may be numbers, or broken UTF-16."
+    return utf8_safe(plain(v))
 
 def _entry(e, date) -> dict:
     "The common form of one entry of either parser; plain-text contents (`text`, `text/plain`) escaped, so that a `<` in them stays text."
@@ -425,12 +429,12 @@ def _best_text(contents:list[str], summary:str, max_text:int) -> str:
     text = content if len(content) * 2 >= len(summary) else summary
     return shorten(text, max_text) if len(text) > max_text else text
 
-def _entry_row(source:str, e:dict, feed:_Parsed, base:str, max_text:int, space:str|None=None) -> dict:
-    "A row for an entry in the common form; ids that need one are qualified by `space` (default: `source`)."
+def _entry_row(source:str, e:dict, feed:_Parsed, base:str, max_text:int, space:str) -> dict:
+    "A row for an entry in the common form; ids that need one are qualified by `space`."
     summary = html_to_text(e['summary'])
     text, title = _best_text(e['contents'], summary, max_text), html_to_text(e['title'], twice=False)
     link = urljoin(base, e['link']) if e['link'] else ''
-    return dict(feed=source, id=_entry_id(space or source, e, link, title, text), title=shorten(title, 300), link=link, date=e['date'],
+    return dict(feed=source, id=_entry_id(space, e, link, title, text), title=shorten(title, 300), link=link, date=e['date'],
                 author=shorten(html_to_text(e['author'] or feed.author, twice=False), 200), tags=_tags(e['tags']), text=text,
                 summary=shorten(summary or text, 500))
 
@@ -439,11 +443,6 @@ def _entry_id(source:str, e:dict, link:str, title:str, text:str) -> str:
     if e['id'] and e['id'] == e['link']: return link  # fastfeedparser's id of an entry without one: its link, as written
     if e['id']: return e['id'] if len(_scheme(e['id'])) > 1 else f"{source}#{e['id']}"
     return link or 'hash:' + text_hash('\x1f'.join([source, title, text, e['date'] or '']))
-
-def _scheme(s:str) -> str:
-    "The URL scheme of `s` ('' when none, or when it is not a URL at all)."
-    try: return urlsplit(s).scheme
-    except ValueError: return ''  # e.g. '//[2001:db8::1/x'
 
 def _tags(terms) -> list[str]:
     "Unique non-empty tag strings (as text), in order."
