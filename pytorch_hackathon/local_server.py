@@ -18,12 +18,13 @@ __all__ = ['Response', 'Request', 'redirect', 'sequence', 'LocalServer', 'serve'
 # %% ../nbs/09_local_server.ipynb #c5bf0c2d
 @dataclass
 class Response:
-    "What a route answers: status, headers, body, and optional delay, validators and gzip."
+    "What a route answers: status, headers, body, and optional delay, trickle, validators and gzip."
     status:int=200 # HTTP status code
     body:bytes|str|Iterable[bytes]=b'' # bytes, str (sent as UTF-8) or an iterable of chunks (streamed, no Content-Length)
     headers:dict=field(default_factory=dict) # extra response headers, e.g. {'Retry-After': '1'}
     content_type:str='application/octet-stream' # Content-Type header
     delay:float=0 # seconds to wait before answering
+    trickle:float=0 # seconds between the bytes of the answer, status line and headers included (a server that sends slowly)
     etag:str|None=None # ETag; a matching If-None-Match gets 304
     last_modified:float|None=None # Last-Modified as a Unix time; a later If-Modified-Since gets 304
     gzip:bool=False # gzip the body when the client accepts it
@@ -70,7 +71,7 @@ def _not_modified(resp:Response, headers:dict) -> bool:
     if resp.etag and 'if-none-match' in headers:
         return resp.etag in [t.strip() for t in headers['if-none-match'].split(',')] or headers['if-none-match'].strip() == '*'
     if resp.last_modified is not None and 'if-modified-since' in headers:
-        try: return resp.last_modified <= email.utils.parsedate_to_datetime(headers['if-modified-since']).timestamp()
+        try: return int(resp.last_modified) <= email.utils.parsedate_to_datetime(headers['if-modified-since']).timestamp()  # the header has whole seconds
         except (TypeError, ValueError): return False
     return False
 
@@ -94,17 +95,27 @@ class _Handler(BaseHTTPRequestHandler):
         body = resp.body.encode() if isinstance(resp.body, str) else resp.body
         streamed = not isinstance(body, bytes)
         if not streamed and resp.gzip and 'gzip' in req.headers.get('accept-encoding', ''): body = _gzip.compress(body)
-        self.send_response(resp.status)
         hdrs = {'Content-Type': resp.content_type, **resp.headers}
         if resp.gzip and not streamed and 'gzip' in req.headers.get('accept-encoding', ''): hdrs['Content-Encoding'] = 'gzip'
         if resp.etag: hdrs['ETag'] = resp.etag
         if resp.last_modified is not None: hdrs['Last-Modified'] = email.utils.formatdate(resp.last_modified, usegmt=True)
         if streamed: hdrs['Connection'], self.close_connection = 'close', True
         else: hdrs['Content-Length'] = '0' if resp.status == 304 else str(len(body))
+        if resp.trickle: return self._trickle(resp.status, hdrs, b'' if head or resp.status == 304 else b''.join([body] if not streamed else body), resp.trickle)
+        self.send_response(resp.status)
         for k, v in hdrs.items(): self.send_header(k, v)
         self.end_headers()
         if head or resp.status == 304: return
         for chunk in ([body] if not streamed else body): self.wfile.write(chunk)
+
+    def _trickle(self, status:int, hdrs:dict, body:bytes, pause:float):
+        "Send the answer a byte at a time, `pause` seconds apart, until done or the server stops."
+        self.close_connection = True
+        head = f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}\r\n" + ''.join(f"{k}: {v}\r\n" for k, v in {**hdrs, 'Connection': 'close'}.items())
+        data = (head + '\r\n').encode('latin-1') + body
+        for i in range(len(data)):
+            if i and self.server.owner._stopping.wait(pause): return
+            self.wfile.write(data[i:i + 1]); self.wfile.flush()
 
 # %% ../nbs/09_local_server.ipynb #964354b5
 class _Server(ThreadingHTTPServer):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_rss_feeds.ipynb #e3750be2
 from __future__ import annotations
-import codecs, concurrent.futures as cf, email.utils, html, json, os, re, threading, time, warnings
+import codecs, concurrent.futures as cf, email.utils, html, json, os, re, socket, ssl, threading, time, warnings
 from html.entities import html5
 import dateutil.parser
 from collections import namedtuple
@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
-import fastfeedparser, feedparser, lxml.etree as etree, lxml.html, pandas as pd, requests
+import fastfeedparser, feedparser, lxml.etree as etree, lxml.html, pandas as pd, requests, urllib3
 from bs4 import BeautifulSoup, SoupStrainer
 from tqdm.auto import tqdm
 from . import __version__
@@ -65,13 +65,18 @@ def _is_opml(content:bytes) -> bool:
     return _root(content) == 'opml'
 
 # %% ../nbs/00_rss_feeds.ipynb #fd2869f1
+def _outline_url(o) -> str:
+    "The feed URL of an OPML outline: its `xmlUrl` (in any case), or the `url` of an outline of type rss or atom."
+    attrs = {k.lower(): v.strip() for k, v in o.attrib.items() if isinstance(k, str)}
+    return attrs.get('xmlurl') or (attrs.get('url', '') if attrs.get('type', '').lower() in ('rss', 'atom') else '')
+
 def _opml_sources(content:bytes) -> list[Source]:
     "The feeds an OPML document lists, with the enclosing folders' titles (or `category`) as category."
     try: root = etree.fromstring(_defuse(content), _SAFE_XML)
     except etree.XMLSyntaxError as e: raise _Failed(f"not an OPML file: {shorten(str(e), 100)}") from None
     out = {}
     for o in root.iter('outline'):
-        if not (url := (o.get('xmlUrl') or o.get('xmlurl') or '').strip()): continue
+        if not (url := _outline_url(o)): continue
         folders = [t.strip() for a in o.iterancestors('outline') if (t := a.get('title') or a.get('text') or '').strip()]
         out.setdefault(url, Source(url, (o.get('category') or '').split(',')[0].strip(' /') or '/'.join(folders[::-1])))
     return list(out.values())
@@ -97,6 +102,12 @@ def _scheme(s:str) -> str:
     try: return urlsplit(s).scheme
     except ValueError: return ''  # e.g. '//[2001:db8::1/x'
 
+def _unfeed(source:str) -> str:
+    "A `feed:` URL (`feed://host/x`, `feed:https://host/x`) as the http(s) URL it stands for; any other source as it is."
+    low = source.lower()
+    if low.startswith('feed://'): return Source('http://' + source[7:], _category(source))
+    return Source(source[5:], _category(source)) if low.startswith(('feed:http://', 'feed:https://')) else source
+
 def _beside(feeds_file:Path, source:str) -> str:
     "`source` from a feeds file: a relative path is taken relative to the file's folder."
     if len(_scheme(source)) > 1 or _expand(source).is_absolute(): return source
@@ -105,7 +116,7 @@ def _beside(feeds_file:Path, source:str) -> str:
 def _as_sources(sources) -> list[str]:
     "A list of unique source strings, or a clear error for misuse."
     if isinstance(sources, (str, Path)):
-        if Path(sources).is_file(): return [_beside(Path(sources), s) for s in read_sources(sources)]
+        if Path(sources).is_file(): return [_beside(Path(sources), _unfeed(s)) for s in read_sources(sources)]
         raise ValueError(f"`sources` is a single string but not a file of sources: {str(sources)!r}; pass a list of URLs or paths")
     try: items = list(sources)
     except TypeError: raise TypeError(f"`sources` must be a list of URLs or paths, not {type(sources).__name__}") from None
@@ -113,7 +124,7 @@ def _as_sources(sources) -> list[str]:
     if bad: raise TypeError(f"every source must be a URL or path string, not {type(bad[0]).__name__}: {bad[0]!r}")
     out = {}
     for s in items:
-        if (k := str(s).strip()): out.setdefault(k, Source(k, _category(s)))
+        if (k := _unfeed(str(s).strip())): out.setdefault(k, Source(k, _category(s)))
     return list(out.values())
 
 # %% ../nbs/00_rss_feeds.ipynb #4db2ddf6
@@ -122,8 +133,13 @@ _BLOCKS = ['p', 'div', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr
 _HIDDEN = ['script', 'style', 'noscript', 'template']
 _WS = re.compile(r'\s+')
 _MAX_HTML = 1_000_000  # characters of one HTML fragment that are read
-_TAGLIKE = re.compile(r'</?(?:p|a|b|i|u|em|strong|div|span|br|img|ul|ol|li|h[1-6]|blockquote|pre|code|table|tr|td|th|'
-                      r'figure|figcaption|iframe|script|style|section|article|hr|small|sup|sub|strike|del|ins|font|center)\b[^<>]*>', re.I)
+_TAGLIKE = re.compile(r'</?(?:p|a|b|i|u|s|q|em|strong|div|span|br|wbr|img|ul|ol|li|dl|dt|dd|h[1-6]|blockquote|pre|code|kbd|tt|'
+                      r'table|thead|tbody|tr|td|th|figure|figcaption|picture|video|audio|source|iframe|script|style|noscript|'
+                      r'section|article|aside|nav|main|header|footer|details|summary|mark|abbr|cite|time|hr|small|big|sup|sub|'
+                      r'strike|del|ins|font|center)\b[^<>]*>', re.I)
+_REF = r'&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);'
+_HTMLISH = re.compile(rf'</[A-Za-z][\w:-]*\s*>|<!--|{_REF}|{_TAGLIKE.pattern}', re.I)  # contents: any known tag, end tag, entity or comment
+_TITLE_HTML = re.compile(rf'</[A-Za-z][\w:-]*\s*>|{_REF}|<(?:br|wbr|img|hr)\b[^<>]*>', re.I)  # titles: an end tag, entity, line break or image
 _PARSERS = threading.local()
 
 def _visible_text(html_:str) -> str:
@@ -138,8 +154,8 @@ def _visible_text(html_:str) -> str:
 
 # %% ../nbs/00_rss_feeds.ipynb #209d3cc7
 def _text(html_:str, twice:bool=True) -> str:
-    "The visible text of `html_`, read again (when `twice`) if it was escaped twice."
-    if '<' in html_ or '&' in html_: html_ = _visible_text(html_)
+    "The visible text of `html_` when it reads as HTML (titles, `twice=False`, by stricter signs), read again (when `twice`) if it was escaped twice."
+    if (_HTMLISH if twice else _TITLE_HTML).search(html_): html_ = _visible_text(html_)
     return _visible_text(html_) if twice and _TAGLIKE.search(html_) else html_
 
 def _html_lines(html_:str) -> list[str]:
@@ -154,17 +170,61 @@ def html_to_text(html:str|None, # an HTML fragment (or plain text)
     return ' '.join(_text(html, twice).split()) if html else ''
 
 # %% ../nbs/00_rss_feeds.ipynb #7d26f6d2
+_DEADLINE = threading.local()  # `at`: the time.monotonic() by which this thread's download must be over (None: no download)
+
+class _DeadlineReads:
+    "Socket reads that wait no longer than this thread's download deadline, however slowly the server sends."
+    __slots__ = ()
+    def recv_into(self, *args):
+        if (at := getattr(_DEADLINE, 'at', None)) is not None:
+            if (left := at - time.monotonic()) <= 0: raise TimeoutError("the download's time is up")
+            self.settimeout(left)
+        return super().recv_into(*args)
+
+class _DeadlineSocket(_DeadlineReads, socket.socket): __slots__ = ()
+class _DeadlineSSLSocket(_DeadlineReads, ssl.SSLSocket): pass
+_ARMED = {socket.socket: _DeadlineSocket, ssl.SSLSocket: _DeadlineSSLSocket}
+
+class _HTTPConnection(urllib3.connection.HTTPConnection):
+    def connect(self): super().connect(); self.sock.__class__ = _ARMED.get(type(self.sock), type(self.sock))
+
+class _HTTPSConnection(urllib3.connection.HTTPSConnection):
+    def connect(self): super().connect(); self.sock.__class__ = _ARMED.get(type(self.sock), type(self.sock))
+
+class _Adapter(requests.adapters.HTTPAdapter):
+    "A transport adapter whose connections (direct or through an HTTP proxy) read within the download's deadline."
+    pools = {'http': type('_HTTPPool', (urllib3.HTTPConnectionPool,), dict(ConnectionCls=_HTTPConnection)),
+             'https': type('_HTTPSPool', (urllib3.HTTPSConnectionPool,), dict(ConnectionCls=_HTTPSConnection))}
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self.pools
+    def proxy_manager_for(self, proxy, **kwargs):
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        if type(manager) is urllib3.ProxyManager: manager.pool_classes_by_scheme = self.pools
+        return manager
+
+# %% ../nbs/00_rss_feeds.ipynb #afed40af
 def _session(workers:int) -> requests.Session:
     "A session for feed downloads."
     s = requests.Session()
     s.headers.update({'User-Agent': USER_AGENT, 'Accept-Encoding': 'gzip, deflate',
                       'Accept': 'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, '
                                 'application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5'})
-    adapter = requests.adapters.HTTPAdapter(pool_connections=max(10, workers), pool_maxsize=workers, max_retries=0)
+    adapter = _Adapter(pool_connections=max(10, workers), pool_maxsize=workers, max_retries=0)
     for scheme in ('http://', 'https://'): s.mount(scheme, adapter)
     return s
 
 def _is_web(url:str) -> bool: return url.lower().startswith(('http://', 'https://'))
+
+def _host(url:str) -> str:
+    "The host name and port of `url`, lower-case ('' when it has none or is not a valid URL)."
+    try: return urlsplit(url).netloc.lower()
+    except ValueError: return ''  # e.g. 'http://[::1'
+
+def _join(base:str, url:str) -> str:
+    "`url` resolved against `base` ('' when it is not a valid URL)."
+    try: return urljoin(base, url)
+    except ValueError: return ''
 
 # %% ../nbs/00_rss_feeds.ipynb #ccedb7d2
 def _reason(e:Exception, timeout:float) -> str:
@@ -181,22 +241,32 @@ def _reason(e:Exception, timeout:float) -> str:
 
 # %% ../nbs/00_rss_feeds.ipynb #4c576221
 class _HostGate:
-    "At most `n` concurrent requests per host (host name and port)."
-    def __init__(self, n:int): self.n, self.lock, self.sems = n, threading.Lock(), {}
+    "At most `n` concurrent requests per host (host name and port), none while it asked to wait."
+    def __init__(self, n:int): self.n, self.lock, self.sems, self.until = n, threading.Lock(), {}, {}
     def __call__(self, url:str) -> threading.Semaphore:
-        with self.lock: return self.sems.setdefault(urlsplit(url).netloc.lower(), threading.BoundedSemaphore(self.n))
+        with self.lock: return self.sems.setdefault(_host(url), threading.BoundedSemaphore(self.n))
+    def hold(self, url:str, seconds:float):
+        "Keep every request to the host of `url` waiting `seconds` from now."
+        with self.lock: self.until[_host(url)] = max(self.until.get(_host(url), 0), time.monotonic() + seconds)
+    def pause(self, url:str) -> float:
+        "Seconds the host of `url` still asked us to wait."
+        with self.lock: return max(0., self.until.get(_host(url), 0) - time.monotonic())
 
 # %% ../nbs/00_rss_feeds.ipynb #2666f735
 def _read_capped(r:requests.Response, max_bytes:int, deadline:float, timeout:float) -> bytes:
     "The body of `r`, or `_Failed` when it is over `max_bytes` or late."
     too_big = _Failed(f"too large: over {max_bytes:,} bytes")
     if (n := r.headers.get('Content-Length', '')).isdigit() and int(n) > max_bytes: raise too_big
-    chunks, size = [], 0
-    for chunk in r.iter_content(1 << 16):
-        size += len(chunk)
-        if size > max_bytes: raise too_big
-        if time.monotonic() > deadline: raise _Failed(f"timeout: download took over {timeout:g} s")
-        chunks.append(chunk)
+    chunks, size, late = [], 0, _Failed(f"timeout: download took over {timeout:g} s")
+    try:
+        for chunk in r.iter_content(1 << 16):
+            size += len(chunk)
+            if size > max_bytes: raise too_big
+            if time.monotonic() > deadline: raise late
+            chunks.append(chunk)
+    except requests.ConnectionError:  # a read stopped at the deadline
+        if time.monotonic() >= deadline: raise late from None
+        raise
     return b''.join(chunks)
 
 # %% ../nbs/00_rss_feeds.ipynb #61c463c7
@@ -212,7 +282,7 @@ _MAX_REDIRECTS, _MAX_RETRIES = 5, 2
 
 def _next_hop(url:str, r:requests.Response) -> str:
     "Where a redirect leads; `_Failed` when a web page would lead to a local file."
-    nxt = urljoin(url, r.headers['Location'].strip())
+    if not (nxt := _join(url, r.headers['Location'].strip())): raise _Failed("redirect to an invalid URL")
     if not _is_web(nxt): raise _Failed(REFUSED if urlsplit(nxt).scheme in ('file', '') else f"redirect to an unsupported URL scheme: {urlsplit(nxt).scheme}")
     return nxt
 
@@ -220,20 +290,29 @@ def _next_hop(url:str, r:requests.Response) -> str:
 def _http_get(session, gate, url:str, headers:dict, timeout:float, max_bytes:int) -> tuple[requests.Response, bytes, str]:
     "(response, body, final URL) of GET `url` within `timeout` (from the first request sent), following redirects and Retry-After."
     deadline, redirects, retries = None, 0, 0
-    while True:
-        with gate(url):
-            deadline = deadline or time.monotonic() + timeout
-            with session.get(url, headers=headers, stream=True, allow_redirects=False, timeout=max(0.01, deadline - time.monotonic())) as r:
-                if r.is_redirect:
-                    if (redirects := redirects + 1) > _MAX_REDIRECTS: raise _Failed("too many redirects")
-                    url = _next_hop(url, r); continue
-                wait = _retry_after(r) if (retries := retries + 1) <= _MAX_RETRIES else None
-                if wait is None:
-                    if r.status_code not in (200, 304): raise _Failed(f"HTTP {r.status_code} {r.reason}".strip())
-                    return r, _read_capped(r, max_bytes, deadline, timeout) if r.status_code == 200 else b'', url
-        if time.monotonic() + wait >= deadline:
-            raise _Failed(f"HTTP {r.status_code} {r.reason}, Retry-After {wait:g} s exceeds the {timeout:g} s timeout")
-        time.sleep(wait)
+    try:
+        while True:
+            with gate(url):
+                _wait_turn(gate, url, deadline or time.monotonic() + timeout, timeout)  # holding the host's slot: its other requests wait too
+                deadline = _DEADLINE.at = deadline or time.monotonic() + timeout
+                with session.get(url, headers=headers, stream=True, allow_redirects=False, timeout=max(0.01, deadline - time.monotonic())) as r:
+                    if r.is_redirect:
+                        if (redirects := redirects + 1) > _MAX_REDIRECTS: raise _Failed("too many redirects")
+                        url = _next_hop(url, r); continue
+                    wait = _retry_after(r) if (retries := retries + 1) <= _MAX_RETRIES else None
+                    if wait is None:
+                        if r.status_code not in (200, 304): raise _Failed(f"HTTP {r.status_code} {r.reason}".strip() + (f" (after {retries - 1} retries)" if retries > 1 else ''))
+                        return r, _read_capped(r, max_bytes, deadline, timeout) if r.status_code == 200 else b'', url
+                    gate.hold(url, wait)
+            if time.monotonic() + wait >= deadline:
+                raise _Failed(f"HTTP {r.status_code} {r.reason}, Retry-After {wait:g} s exceeds the {timeout:g} s timeout")
+    finally: _DEADLINE.at = None
+
+def _wait_turn(gate, url:str, deadline:float, timeout:float):
+    "Sleep while the host of `url` asked to wait; `_Failed` when the wait outlasts `deadline`."
+    if not (wait := gate.pause(url)): return
+    if time.monotonic() + wait >= deadline: raise _Failed(f"the host asked to wait {wait:.0f} s (Retry-After), over the {timeout:g} s timeout")
+    time.sleep(wait)
 
 # %% ../nbs/00_rss_feeds.ipynb #8f364922
 def _read_file(source:str, max_bytes:int) -> dict:
@@ -275,16 +354,17 @@ def _is_telegram(content:bytes) -> bool:
     return b'tgme_widget_message' in content and b'data-post=' in content and _is_html(content)
 
 # %% ../nbs/00_rss_feeds.ipynb #d6b45638
-_FEED_TYPES = {'application/rss+xml', 'application/atom+xml', 'application/rdf+xml', 'application/feed+json'}  # not application/json: WordPress's REST API
+_FEED_TYPES = ['application/rss+xml', 'application/atom+xml', 'application/rdf+xml', 'application/feed+json',  # not application/json: WordPress's REST API
+               'text/xml', 'application/xml']  # older sites' feeds, taken only when no page link has one of the types above
 
 def _feed_link(content:bytes, url:str) -> str|None:
-    "The absolute URL of the first feed an HTML page advertises, if any."
+    "The absolute URL of the feed an HTML page advertises (the first of the most specific type), if any."
     soup = BeautifulSoup(content, 'html.parser', parse_only=SoupStrainer(['link', 'base']))
     base = soup.find('base', href=True)
-    base = urljoin(url, base['href'].strip()) if base else url
-    for link in soup.find_all('link', href=True):
-        if 'alternate' in [r.lower() for r in link.get('rel', [])] and link.get('type', '').split(';')[0].lower().strip() in _FEED_TYPES:
-            return urljoin(base, link['href'].strip())
+    base = _join(url, base['href'].strip()) or url if base else url
+    links = [(_FEED_TYPES.index(t), _join(base, link['href'].strip())) for link in soup.find_all('link', href=True)
+             if 'alternate' in [r.lower() for r in link.get('rel', [])] and (t := link.get('type', '').split(';')[0].lower().strip()) in _FEED_TYPES]
+    return min(links, key=lambda l: l[0] > 3)[1] if links else None
 
 # %% ../nbs/00_rss_feeds.ipynb #28e17f57
 def _fetch(session, gate, source:str, timeout:float, max_bytes:int, cached:dict|None, local_ok:bool) -> dict:
@@ -292,7 +372,8 @@ def _fetch(session, gate, source:str, timeout:float, max_bytes:int, cached:dict|
     doc = _download(session, gate, source, timeout, max_bytes, cached, local_ok)
     if doc['content'] is not None and _is_html(doc['content']) and not _is_telegram(doc['content']):
         if not (feed := _feed_link(doc['content'], doc['url'])): raise _Failed("not a feed: an HTML page without a feed link")
-        doc = _download(session, gate, feed, timeout, max_bytes, cached, local_ok=not _is_web(doc['url']))
+        try: doc = _download(session, gate, feed, timeout, max_bytes, cached, local_ok=not _is_web(doc['url']))
+        except Exception as e: raise _Failed(why if (why := _reason(e, timeout)) == REFUSED else f"{why} (the feed the page advertises: {feed})") from None
     return doc
 
 # %% ../nbs/00_rss_feeds.ipynb #43b65aca
@@ -402,7 +483,7 @@ def _fast(content:bytes) -> _Parsed|None:
     "fastfeedparser's reading of `content` (entries as (date, entry) pairs), or None when it fails."
     try: d = fastfeedparser.parse(content)
     except Exception: return None
-    return _Parsed(d.feed.get('title') or '', d.feed.get('author') or '', [(_iso_utc(e.get('published') or e.get('updated')), e) for e in d.entries])
+    return _Parsed(_str(d.feed.get('title')), _str(d.feed.get('author')), [(_iso_utc(e.get('published') or e.get('updated')), e) for e in d.entries])
 
 # %% ../nbs/00_rss_feeds.ipynb #65137e3d
 def _slow(content:bytes, headers:dict) -> _Parsed|None:
@@ -411,16 +492,50 @@ def _slow(content:bytes, headers:dict) -> _Parsed|None:
     if not d.entries and not d.get('version'):
         why = f" ({shorten(str(d.get('bozo_exception', '')).splitlines()[0], 100)})" if d.get('bozo_exception') else ''
         raise _Failed(f"not a feed: nothing could be parsed{why}")
-    return _Parsed(d.feed.get('title') or '', d.feed.get('author') or '', [(_struct_iso(e.get('published_parsed') or e.get('updated_parsed')), e) for e in d.entries])
+    return _Parsed(_str(d.feed.get('title')), _str(d.feed.get('author')), [(_struct_iso(e.get('published_parsed') or e.get('updated_parsed')), e) for e in d.entries])
 
-_SLOW_MAX_BYTES = 2_000_000  # feedparser (pure Python, many times slower) only reads documents up to this size
+_SLOW_MAX_BYTES = 256_000  # feedparser reads XML that is not well-formed (with a parser whose time grows faster than the size) up to this size
 
 def _parse_feed(content:bytes, headers:dict) -> _Parsed:
-    "A feed document read by fastfeedparser, else (when it fails or finds no entry) by feedparser."
+    "A feed document read by fastfeedparser, else by feedparser when fastfeedparser fails or feedparser finds more (entries, or text)."
     content = _fix_dates(_fix_amps(_defuse(_as_utf8(content, headers))))
-    if (fast := _fast(content)) and (fast.entries or len(content) > _SLOW_MAX_BYTES): return fast
-    if len(content) > _SLOW_MAX_BYTES: raise _Failed(f"not a feed: nothing could be parsed (over {_SLOW_MAX_BYTES:,} bytes, no fallback parser)")
-    return _slow(content, {**headers, 'content-type': 'application/xml; charset=utf-8'})
+    if content.lstrip()[:1] == b'{': return _json_feed(content)
+    if (fast := _fast(content)) and fast.entries and not _textless(fast): return fast
+    try:
+        if len(content) > _SLOW_MAX_BYTES and not _well_formed(content): raise _Failed(f"not a feed: nothing could be parsed (not well-formed XML over {_SLOW_MAX_BYTES:,} bytes: no fallback parser)")
+        slow = _slow(content, {**headers, 'content-type': 'application/xml; charset=utf-8'})
+    except _Failed:
+        if fast: return fast
+        raise
+    return slow if not fast or _found(slow) > _found(fast) else fast
+
+def _well_formed(content:bytes) -> bool:
+    "Whether `content` is well-formed XML (so that feedparser reads it with its linear-time parser)."
+    try: return etree.fromstring(content, _SAFE_XML) is not None
+    except (etree.LxmlError, ValueError): return False
+
+def _textless(p:_Parsed) -> bool: return not any(e.get('description') or e.get('summary') or e.get('content') for _, e in p.entries)
+
+def _found(p:_Parsed) -> tuple[int, int]:
+    "(entries, entries with text) of a reading."
+    return len(p.entries), sum(bool(e.get('description') or e.get('summary') or e.get('content')) for _, e in p.entries)
+
+# %% ../nbs/00_rss_feeds.ipynb #98b844c7
+def _json_feed(content:bytes) -> _Parsed:
+    "A JSON Feed read by fastfeedparser, its odd values made regular first; `_Failed` when it is not one."
+    try: d = json.loads(content)
+    except ValueError as e: raise _Failed(f"not a feed: invalid JSON ({shorten(str(e), 80)})") from None
+    if not isinstance(d, dict) or not isinstance(d.get('items'), list): raise _Failed("not a feed: JSON without a JSON Feed's list of items")
+    d['items'] = [_json_item(i) for i in d['items'] if isinstance(i, dict)]
+    if fast := _fast(json.dumps(d).encode()): return fast
+    raise _Failed("not a feed: a JSON Feed that could not be read")
+
+def _json_item(i:dict) -> dict:
+    "A JSON Feed item with authors as objects, and without dates that are not strings or attachments that are not objects."
+    people = [a for a in ([i.get('author')] + (i['authors'] if isinstance(i.get('authors'), list) else [])) if a]
+    i = {k: v for k, v in i.items() if k not in ('author', 'authors') and not (k.startswith('date_') and not isinstance(v, str))}
+    if 'attachments' in i: i['attachments'] = [a for a in i['attachments'] if isinstance(a, dict)] if isinstance(i['attachments'], list) else []
+    return i | ({'authors': [a if isinstance(a, dict) else {'name': str(a)} for a in people]} if people else {})
 
 # %% ../nbs/00_rss_feeds.ipynb #60882638
 def _best_text(contents:list[str], summary:str, max_text:int) -> str:
@@ -433,7 +548,7 @@ def _entry_row(source:str, e:dict, feed:_Parsed, base:str, max_text:int, space:s
     "A row for an entry in the common form; ids that need one are qualified by `space`."
     summary = html_to_text(e['summary'])
     text, title = _best_text(e['contents'], summary, max_text), html_to_text(e['title'], twice=False)
-    link = urljoin(base, e['link']) if e['link'] else ''
+    link = _join(base, e['link']) if e['link'] else ''  # '' for a link that is not a valid URL
     return dict(feed=source, id=_entry_id(space, e, link, title, text), title=shorten(title, 300), link=link, date=e['date'],
                 author=shorten(html_to_text(e['author'] or feed.author, twice=False), 200), tags=_tags(e['tags']), text=text,
                 summary=shorten(summary or text, 500))
@@ -460,10 +575,10 @@ _ENTRY_TAG, _BASE_ATTR = re.compile(rb'<(?:\w+:)?(?:entry|item)\b([^>]*)>'), re.
 
 def _bases(content:bytes, url:str, n:int) -> list[str]:
     "The base URL of each of the `n` entries: the final URL, or the feed's and the entry's `xml:base` relative to it."
-    base = urljoin(url, m[1].decode('utf-8', 'replace')) if (m := _XML_BASE.search(content[:4096])) else url
+    base = _join(url, m[1].decode('utf-8', 'replace')) or url if (m := _XML_BASE.search(content[:4096])) else url
     tags = _ENTRY_TAG.findall(content) if b'xml:base' in content else []
     if len(tags) != n: return [base] * n
-    return [urljoin(base, m[1].decode('utf-8', 'replace')) if (m := _BASE_ATTR.search(t)) else base for t in tags]
+    return [_join(base, m[1].decode('utf-8', 'replace')) or base if (m := _BASE_ATTR.search(t)) else base for t in tags]
 
 def _feed_title(title:str, url:str) -> str:
     "The channel's title as text, else the host (or file name) of `url`."
@@ -476,30 +591,32 @@ def _feed_rows(source:str, content:bytes, headers:dict, url:str, max_items:int=M
     entries, note = _newest([(d, e, b) for (d, e), b in zip(feed.entries, _bases(content, url, len(feed.entries)))], max_items)
     title, category = _feed_title(feed.title, url), _category(source)
     space = source if _is_web(source) else url  # a local feed's ids: by its absolute file URL, however its path was written
-    return [dict(_entry_row(source, _entry(e, d), feed, b, max_text, space), feed_title=title, category=category) for d, e, b in entries], note
+    rows = [dict(_entry_row(source, _entry(e, d), feed, b, max_text, space), feed_title=title, category=category) for d, e, b in entries]
+    return rows, note or (None if rows else "the feed has no entries")
 
 # %% ../nbs/00_rss_feeds.ipynb #d0dc5dfd
-def _telegram_rows(source:str, content:bytes, url:str, max_text:int=MAX_TEXT) -> list[dict]:
-    "Rows of a Telegram channel preview page, one per post."
+def _telegram_rows(source:str, content:bytes, url:str, max_items:int=MAX_ITEMS, max_text:int=MAX_TEXT) -> tuple[list[dict], str|None]:
+    "Rows of a Telegram channel preview page, one per post (the newest `max_items`, cut before any text work), and a note."
     root = lxml.html.document_fromstring(content, parser=lxml.html.HTMLParser(remove_comments=True, no_network=True))
     channel = ' '.join(' '.join(t.text_content().split()) for t in root.find_class('tgme_channel_info_header_title')[:1])
-    return [dict(_post_row(source, m, channel, max_text), feed_title=_feed_title(channel, url), category=_category(source))
-            for m in root.xpath('//div[contains(concat(" ", normalize-space(@class), " "), " tgme_widget_message ")][@data-post]')]
+    posts = root.xpath('//div[contains(concat(" ", normalize-space(@class), " "), " tgme_widget_message ")][@data-post]')
+    posts, note = _newest([(_iso_utc(t[0].get('datetime')) if (t := m.xpath('.//time[@datetime]')) else None, m) for m in posts], max_items)
+    return [dict(_post_row(source, m, d, channel, max_text), feed_title=_feed_title(channel, url), category=_category(source)) for d, m in posts], note
 
 def _in_reply(el) -> bool: return any('tgme_widget_message_reply' in (a.get('class') or '').split() for a in el.iterancestors())
 
-def _post_row(source:str, msg, channel:str, max_text:int) -> dict:
+def _post_row(source:str, msg, date:str|None, channel:str, max_text:int) -> dict:
     "A row for one Telegram post."
     body = next((t for t in msg.find_class('tgme_widget_message_text') if not _in_reply(t)), None)
     lines = _html_lines(etree.tostring(body, encoding=str, method='html', with_tail=False)) if body is not None else []
-    text, link, when = shorten(' '.join(lines), max_text), f"https://t.me/{msg.get('data-post').strip('/')}", msg.xpath('.//time[@datetime]')
+    text, link = shorten(' '.join(lines), max_text), f"https://t.me/{msg.get('data-post').strip('/')}"
     owner = msg.find_class('tgme_widget_message_owner_name')
-    return dict(feed=source, id=link, title=shorten(lines[0], 100) if lines else '', link=link, date=_iso_utc(when[0].get('datetime')) if when else None,
+    return dict(feed=source, id=link, title=shorten(lines[0], 100) if lines else '', link=link, date=date,
                 author=' '.join(owner[0].text_content().split()) if owner else channel, tags=_tags(re.findall(r'(?<!\w)#(\w+)', text)),
                 text=text, summary=shorten(text, 500))
 
 # %% ../nbs/00_rss_feeds.ipynb #9ede2ac0
-_Result = namedtuple('_Result', 'rows note children reason', defaults=([], None, [], None))
+_Result = namedtuple('_Result', 'rows note children reason', defaults=([], None, None, None))  # children: None unless an OPML list
 
 def _parse_document(source:str, content:bytes, headers:dict, url:str, max_items:int=MAX_ITEMS, max_text:int=MAX_TEXT) -> _Result:
     "Rows (and a note) of a feed or Telegram page, the sources of an OPML document, or the reason why none."
@@ -507,8 +624,7 @@ def _parse_document(source:str, content:bytes, headers:dict, url:str, max_items:
         if _is_opml(content): return _Result(children=_opml_sources(content))
         if _is_telegram(content):
             text = _as_utf8(content, headers).decode('utf-8', 'replace')  # the page's charset may be in the headers only
-            rows, note = _newest([(r['date'], r) for r in _telegram_rows(source, text, url, max_text)], max_items)
-            return _Result([r for _, r in rows], note)
+            return _Result(*_telegram_rows(source, text, url, max_items, max_text))
         return _Result(*_feed_rows(source, content, headers, url, max_items, max_text))
     except _Failed as e: return _Result(reason=str(e))
     except Exception as e: return _Result(reason=f"unreadable: {type(e).__name__}: {shorten(str(e), 100)}")
@@ -552,7 +668,7 @@ def _run_job(job:_Job, session, gate, opts:dict, cache_dir) -> _Outcome:
     if doc['content'] is None: return _Outcome(_cached_rows(job, cached), None, None, [])  # 304
     p = _parse_document(job.source, doc['content'], doc['headers'], doc['url'], opts['max_items'], opts['max_text'])
     if p.reason: return _fallback(job, cached, p.reason)
-    if p.children: return _opml_outcome(job, p.children, doc['url'], opts['max_items'])
+    if p.children is not None: return _opml_outcome(job, p.children, doc['url'], opts['max_items'])
     if cache_dir is not None: _save_cache(cache_dir, job.source, doc, p.rows, made)
     return _Outcome(p.rows, None, p.note, [])
 
@@ -568,7 +684,7 @@ def _fallback(job:_Job, cached:dict|None, reason:str) -> _Outcome:
 
 def _children(sources:list[Source], doc_url:str) -> list[_Job]:
     "Jobs for the sources an OPML document lists: relative paths beside a local file, links relative to a web one (only http(s))."
-    if _is_web(doc_url): return [_Job(Source(urljoin(doc_url, s), _category(s)), False, True) for s in sources]
+    if _is_web(doc_url): return [_Job(Source(_join(doc_url, s) or s, _category(s)), False, True) for s in sources]
     here = Path(url2pathname(urlsplit(doc_url).path))
     return [_Job(_beside(here, s), True, True) for s in sources]
 
@@ -576,13 +692,14 @@ def _opml_outcome(job:_Job, sources:list[Source], doc_url:str, max_items:int) ->
     "The feeds an OPML source adds to the run: at most `max_items`, and none from an OPML named by another."
     if job.nested: return _Outcome([], "not a feed: an OPML list named by another OPML list", None, [])
     note = f"kept the first {max_items:,} of {len(sources):,} feeds (max_items={max_items})" if len(sources) > max_items else None
+    if not sources: note = "the OPML list names no feed (no outline with an xmlUrl)"
     return _Outcome([], None, note, _children(sources[:max_items], doc_url))
 
 # %% ../nbs/00_rss_feeds.ipynb #e44a4e89
 def _by_host(jobs:list[_Job]) -> list[_Job]:
     "`jobs` reordered round-robin over their hosts."
     hosts = {}
-    for j in jobs: hosts.setdefault(urlsplit(j.source).netloc.lower() if _is_web(j.source) else '', []).append(j)
+    for j in jobs: hosts.setdefault(_host(j.source) if _is_web(j.source) else '', []).append(j)
     return [j for group in zip(*[g + [None] * (max(map(len, hosts.values())) - len(g)) for g in hosts.values()]) for j in group if j]
 
 # %% ../nbs/00_rss_feeds.ipynb #8de8e67b
