@@ -4,15 +4,15 @@
 
 # %% ../nbs/12_cli.ipynb #c909ae4b
 from __future__ import annotations
-import argparse, contextlib, os, sys, time, warnings
-from datetime import datetime, timezone
+import argparse, contextlib, os, re, sys, tempfile, time, warnings
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from fastcore.xdg import xdg_cache_home
 
-from .core import atomic_write, check_topics, read_lines, safe_url, text_hash, utc_time
+from .core import atomic_write, check_topics, safe_url, text_hash, utc_time
 from .rss_feeds import CacheDirError, get_feed_df, read_sources
 from .embeddings import Encoder, ModelNotAvailableError
 from .topic_scoring import ADAPT_MIN_DOCS, Searcher, read_feedback
@@ -54,12 +54,17 @@ def _entries(path, what:str) -> list[str]:
     "The entries of a one-per-line file (or OPML, for feeds); `UsageError` when there are none or it cannot be read."
     p = Path(path)
     if not p.is_file(): raise UsageError(f"{what} file not found: {p}")
-    try: items = read_sources(p) if what == 'feeds' else read_lines(p)
+    try: items = read_sources(p) if what == 'feeds' else _topic_lines(p)
     except (OSError, UnicodeDecodeError, ValueError) as e: raise UsageError(f"cannot read {what} file {p}: {e}") from None
     if not items: raise UsageError(f"no {what} in {p}: write one {'feed URL or path' if what == 'feeds' else 'topic'} per line")
     return items
 
-def read_topics(path, # a topics file: one topic per line ('#' starts a comment)
+def _topic_lines(path) -> list[str]:
+    "The lines of a topics file, in order: blank lines, comment lines (`#` then a space, or `#` alone) and repeats dropped."
+    lines = Path(path).read_text(encoding='utf-8-sig').splitlines()
+    return list(dict.fromkeys(s for l in lines if (s := l.strip()) and not re.match(r'#(\s|$)', s)))
+
+def read_topics(path, # a topics file: one topic per line; a line starting with '# ' is a comment ('#rstats' is a topic)
                ) -> list[str]:
     "The topics of a topics file, in order; `UsageError` when there are none or one is `id`."
     try: return check_topics(_entries(path, 'topics'))
@@ -98,7 +103,8 @@ def _with_scores(articles:pd.DataFrame, scores:pd.DataFrame, columns:list) -> pd
 def _table_html(articles:pd.DataFrame, scores:pd.DataFrame, rows:list) -> str:
     "The styled score table of the report, for the articles `rows` (index labels)."
     shown = _with_scores(articles.loc[rows], scores.loc[rows], _TABLE_COLUMNS)
-    return style_topic_scores(shown, topics=shown.attrs['topics'], max_text=160).to_html()
+    with pd.option_context('styler.render.max_elements', max(2 ** 18, shown.size + 1)):  # never cut, however many topics
+        return style_topic_scores(shown, topics=shown.attrs['topics'], max_text=160).to_html()
 
 def _chart_html(articles:pd.DataFrame, scores:pd.DataFrame, min_score:float|None) -> str:
     "The chart of articles per topic and day, as inline SVG ('' without articles)."
@@ -106,11 +112,17 @@ def _chart_html(articles:pd.DataFrame, scores:pd.DataFrame, min_score:float|None
     shown = _with_scores(articles, scores, ['date', 'first_seen'])
     return chart_svg(shown, shown.attrs['topics'], min_score=min_score, days=30)
 
+_FORMULA = re.compile(r'[=+@\t\r]|-(?![\d.\s]|$)')  # what spreadsheets run as a formula: =, +, @, or - not starting a number
+
+def _inert(v):
+    "A text cell a spreadsheet would run as a formula, with a leading `'` (as OWASP advises for CSV files); anything else as it is."
+    return "'" + v if isinstance(v, str) and _FORMULA.match(v) else v
+
 def scores_csv(articles:pd.DataFrame, # the articles' metadata
                scores:pd.DataFrame, # their topic scores (same index)
               ) -> str:
     "Every article with its metadata (not the full text) and every topic score, best first, as CSV."
-    meta = articles.drop(columns=['text'], errors='ignore')
+    meta = articles.drop(columns=['text'], errors='ignore').apply(lambda c: c.map(_inert) if c.dtype == object or pd.api.types.is_string_dtype(c) else c)
     meta = meta.rename(columns={c: f'article_{c}' for c in meta.columns if c in scores.columns})
     order = scores.max(axis=1).sort_values(ascending=False, kind='stable').index
     return meta.join(scores).loc[order].to_csv(index=False, date_format='%Y-%m-%dT%H:%M:%SZ')
@@ -125,11 +137,21 @@ def _check_folder(path, what:str):
     if not os.access(base, os.W_OK): raise UsageError(f"cannot write the {what}: {base} is not writable")
 
 def _check_writable(path, what:str):
-    "`UsageError` now, before the work, when `path` cannot be written (a folder, or no such folder)."
+    "`UsageError` now, before the work, when `path` cannot be written as a file (a folder, a device or pipe, no such folder, a folder that refuses new files)."
     p = Path(path)
     if p.is_dir(): raise UsageError(f"cannot write the {what}: {p} is a folder")
+    if p.exists() and not p.is_file(): raise UsageError(f"cannot write the {what}: {p} is not a regular file")
     if not p.parent.is_dir(): raise UsageError(f"cannot write the {what}: no folder {p.parent}")
-    if not os.access(p.parent, os.W_OK): raise UsageError(f"cannot write the {what}: {p.parent} is not writable")
+    try: tempfile.TemporaryFile(dir=p.parent).close()  # outputs are written beside, then moved
+    except OSError as e: raise UsageError(f"cannot write the {what}: {p.parent} does not take new files ({e.strerror or e})") from None
+
+def _check_distinct(outputs:list, inputs:list):
+    "`UsageError` when an output (path, what) is also an input file or another output."
+    seen = {Path(f).resolve(): what for f, what in inputs if f}
+    for f, what in outputs:
+        if not f: continue
+        if (r := Path(f).resolve()) in seen: raise UsageError(f"cannot write the {what} to {f}: it is also the {seen[r]}")
+        seen[r] = what
 
 def _write_csv(path, articles:pd.DataFrame, scores:pd.DataFrame):
     "Write `scores_csv` to `path` atomically; `UsageError` when it cannot be written."
@@ -187,9 +209,12 @@ def _pg_history(url:str, model) -> PgVectorDocumentStore:
     except StoreUnavailable as e: raise UsageError(f"--store: {e}") from None
 
 def _durations(since, keep) -> tuple:
-    "`since` and `keep` as timedeltas (`since` may be None); `UsageError` for a bad duration."
-    try: return (since and parse_duration(since)), parse_duration(keep)
+    "`since` and `keep` as timedeltas (`since` may be None); `UsageError` for a bad duration, or a `keep` under an hour."
+    try: since, kept = (since and parse_duration(since)), parse_duration(keep)
     except ValueError as e: raise UsageError(f"--since/--keep: {e}") from None
+    if kept < timedelta(hours=1):
+        raise UsageError(f"--keep {keep} is under an hour (m means minutes): the history would forget every article that left its feed; e.g. 26w keeps half a year")
+    return since, kept
 
 def _shown(docs:pd.DataFrame, run_at, since, new_only:bool, feeds:set) -> pd.DataFrame:
     "The stored articles the report and CSV show: of the run's `feeds`, within `since`, only new ones if `new_only`."
@@ -208,16 +233,16 @@ def _feedback(path):
     try: return None if path is None else read_feedback(path)
     except (OSError, ValueError) as e: raise UsageError(str(e)) from None
 
-def _score(df:pd.DataFrame, topics:list, store, encoder, adapt, calibrate, feedback, times:dict, run_at, since, new_only, progress) -> tuple:
-    "(articles, scores, texts embedded, notes) after adding `df` to `store`: the stored articles of `df`'s feeds (failed ones too) to show, indexed by id."
+def _score(df:pd.DataFrame, topics:list, store, encoder, adapt, calibrate, feedback, times:dict, run_at, since, keep, new_only, progress) -> tuple:
+    "(articles, scores, texts embedded, articles pruned, notes) after adding `df` to `store` and pruning it: the stored articles of `df`'s feeds (failed ones too) to show, indexed by id."
     searcher = Searcher(encoder=encoder, document_store=store)
     with _stage(times, 'embed'): searcher.add_texts(df, progress=progress)
     forget_renamed(store, df)  # a feed that changed an article's id: now that the new id is stored, the old one goes
-    embedded = encoder.n_encoded
+    embedded, pruned = encoder.n_encoded, prune(store, keep, run_at)
     docs = _shown(store.filter_documents(None), run_at, since, new_only, set(df['feed']) | set(df.attrs['errors']))
     with _stage(times, 'score'): table = searcher.get_topic_score_df(topics, results=docs['id'], adapt=adapt, calibrate=calibrate, feedback=feedback)
     articles = docs.set_index('id', drop=False)
-    return articles, table.set_index('id')[topics].reindex(articles.index), embedded, list(table.attrs.get('errors', []))
+    return articles, table.set_index('id')[topics].reindex(articles.index), embedded, pruned, list(table.attrs.get('errors', []))
 
 def _stored_vectors(store, ids) -> np.ndarray:
     "The stored embeddings of the articles `ids`, in that order."
@@ -268,36 +293,52 @@ def run(feeds, # feeds file: one URL or path per line
     judgements = _feedback(feedback)
     for path, what in ((out, 'report'), (csv, 'CSV')):
         if path: _check_writable(path, what)
+    _check_distinct([(out, 'report'), (csv, 'CSV')], [(feeds, 'feeds file'), (topics, 'topics file'), (feedback, 'feedback file')])
     if feed_out: _check_folder(feed_out, 'topic feeds')
     if feed_url and not (feed_out and safe_url(feed_url)): raise UsageError(f"--feed-url must be an http(s) URL and needs --feed-out, got {feed_url!r}")
     cache, times, run_at = usable_cache_dir(cache_dir), {}, utc_time(run_at)
-    store, path, notes = _history(cache, model, store)
-    with _stage(times, 'fetch'): df = _fetch(feeds, cache, max_items, progress)
-    errors, feed_notes = dict(df.attrs['errors']), dict(df.attrs['notes'])
-    if df.empty: raise NoArticles(f'no articles: all {len(sources)} sources failed or are empty', errors)
-    df, encoder = mark_seen(store, df, run_at), cached_encoder(cache, model, use_gpu)
-    with _model_errors(model):
-        articles, scores, embedded, warns = _score(df, topic_list, store, encoder, adapt, calibrate, judgements, times, run_at, since, new_only, progress)
-    with _stage(times, 'stories'): articles, told, told_scores = _stories(articles, scores, store)
-    pruned, history_notes = prune(store, keep, run_at), notes
-    walls = topic_walls(told_scores, min_score, articles_per_topic)
-    with _stage(times, 'report'):
-        notes = [f"{int(df['new'].sum())} new articles this run; {len(store)} in the history"] + notes + [f'{s}: {n}' for s, n in feed_notes.items()]
-        write_outputs(told, told_scores, out, None, walls, min_score, errors=errors, n_sources=len(sources), run_at=run_at, notes=notes)
-        if csv: _write_csv(csv, articles, scores)
-        if feed_out: _feeds_out(told, told_scores, walls, feed_out, run_at, feed_url)
-    if path:  # last: when an output cannot be written, the next run still sees these articles as new
-        with _stage(times, 'save'): _save(store, path)
-    return dict(sources=len(sources), errors=errors, feed_notes=feed_notes, articles=len(df), new=int(df['new'].sum()), history=len(store), pruned=pruned,
-                shown=len(articles), stories=len(told), embedded=embedded, model_used=encoder.loaded, times=times, out=str(out), csv=csv and str(csv),
-                notes=notes, warnings=history_notes + warns)
+    with _cache_lock(cache):  # one run at a time on a cache folder: a second one waits
+        store, path, notes = _history(cache, model, store)
+        with _stage(times, 'fetch'): df = _fetch(feeds, cache, max_items, progress)
+        errors, feed_notes = dict(df.attrs['errors']), dict(df.attrs['notes'])
+        if df.empty: raise NoArticles(f'no articles: all {len(sources)} sources failed or are empty', errors)
+        df, encoder = mark_seen(store, df, run_at), cached_encoder(cache, model, use_gpu)
+        with _model_errors(model):
+            articles, scores, embedded, pruned, warns = _score(df, topic_list, store, encoder, adapt, calibrate, judgements, times, run_at, since, keep, new_only, progress)
+        with _stage(times, 'stories'): articles, told, told_scores = _stories(articles, scores, store)
+        history_notes = notes
+        walls = topic_walls(told_scores, min_score, articles_per_topic)
+        with _stage(times, 'report'):
+            notes = [f"{int(df['new'].sum())} new articles this run; {len(store)} in the history"] + notes + [f'{s}: {n}' for s, n in feed_notes.items()]
+            write_outputs(told, told_scores, out, None, walls, min_score, errors=errors, n_sources=len(sources), run_at=run_at, notes=notes)
+            if csv: _write_csv(csv, articles, scores)
+            if feed_out: _feeds_out(told, told_scores, walls, feed_out, run_at, feed_url)
+        if path:  # last: when an output cannot be written, the next run still sees these articles as new
+            with _stage(times, 'save'): _save(store, path)
+        return dict(sources=len(sources), errors=errors, feed_notes=feed_notes, articles=len(df), new=int(df['new'].sum()), history=len(store), pruned=pruned,
+                    shown=len(articles), stories=len(told), embedded=embedded, model_used=encoder.loaded, times=times, out=str(out), csv=csv and str(csv),
+                    notes=notes, warnings=history_notes + warns)
+
+# %% ../nbs/12_cli.ipynb #a93a65d4
+@contextlib.contextmanager
+def _cache_lock(cache:Path):
+    "Hold the cache folder for one run (a file lock, where the system has them): a second run on it waits, and says so on stderr."
+    try: import fcntl
+    except ImportError: yield; return  # Windows: no lock
+    with open(cache/'.lock', 'a') as f:
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"newsbert: waiting for the other run using the cache folder {cache}", file=sys.stderr)
+            fcntl.flock(f, fcntl.LOCK_EX)
+        yield
 
 # %% ../nbs/12_cli.ipynb #659e4c16
 def summary(r:dict, # what `run` returned
            ) -> str:
     "Two lines on a run: feeds ok and failed, articles, new embeddings, outputs; time per stage."
     return (f"newsbert: {r['sources'] - len(r['errors'])} of {r['sources']} feeds ok, {len(r['errors'])} failed; "
-            f"{r['articles']} articles ({r['new']} new, {r['embedded']} newly embedded), {r['history']} in the history, "
+            f"{r['articles']} articles ({r['new']} new, {r['embedded']} newly embedded), {r['history']} in the history"
+            + (f" ({r['pruned']} old ones pruned)" if r.get('pruned') else '') + ", "
             f"{r['shown']} ({r['stories']} stories) in the report {r['out']}" + (f" and the CSV {r['csv']}" if r['csv'] else '') +
             '\n  time: ' + ', '.join(f'{k} {v:.1f} s' for k, v in r['times'].items()) + f", total {sum(r['times'].values()):.1f} s")
 
@@ -311,7 +352,7 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(prog='newsbert', description='Score the articles of your feeds against your topics and write a self-contained HTML report.', allow_abbrev=False)
     a = p.add_argument
     a('--feeds', required=True, help='file listing the feeds: one URL or path per line, `#` comments')
-    a('--topics', required=True, help='file listing your topics: one per line')
+    a('--topics', required=True, help='file listing your topics: one per line, lines starting with "# " are comments')
     a('--out', default='report.html', help='the HTML report to write (default: %(default)s)')
     a('--csv', help='also write every article, with its metadata and all topic scores, to this CSV file')
     a('--cache-dir', help='cache folder (default: $XDG_CACHE_HOME/newsbert, else ~/.cache/newsbert)')
@@ -324,8 +365,8 @@ def parser() -> argparse.ArgumentParser:
     a('--no-calibrate', dest='calibrate', action='store_false', help='sigmoid of the cosine instead of calibrated probabilities (0.5 = as likely as not)')
     a('--model', help='sentence-transformers model name or local folder (default: the bundled all-MiniLM-L6-v2)')
     a('--no-gpu', dest='use_gpu', action='store_const', const=False, help='run on the CPU even when a GPU is available')
-    a('--since', help='report only articles published (undated: first seen) within this long, e.g. 36h, 7d (default: the whole history)')
-    a('--keep', default='90d', help='keep articles in the history for this long, e.g. 12w (default: %(default)s)')
+    a('--since', help='report only articles published (undated: first seen) within this long, e.g. 36h, 7d; units m (minutes), h, d, w (default: the whole history)')
+    a('--keep', default='90d', help='keep articles in the history for this long, at least an hour, e.g. 12w; units h, d, w (default: %(default)s)')
     a('--new-only', action='store_true', help='report only the articles first seen by this run')
     a('--store', metavar='URL', help='keep the history in PostgreSQL with pgvector (postgresql://...) instead of the cache folder')
     a('--feedback', metavar='FILE', help='a CSV of your judgements, columns article (id or link), topic, label (+1 more like this, -1 less)')

@@ -8,7 +8,7 @@ import codecs, concurrent.futures as cf, email.utils, html, json, os, re, socket
 from html.entities import html5
 import dateutil.parser
 from collections import namedtuple
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
@@ -570,6 +570,13 @@ def _newest(entries:list[tuple], max_items:int) -> tuple[list[tuple], str|None]:
     kept = sorted(entries, key=lambda e: e[0] or '', reverse=True)[:max_items]
     return kept, f"kept the newest {max_items:,} of {len(entries):,} entries (max_items={max_items})"
 
+def _plausible_dates(entries:list[tuple]) -> tuple[list[tuple], str|None]:
+    "(date, ...) `entries` with dates before 1970 or more than a day ahead dropped, and a note when some were."
+    last = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
+    kept = [(d if d is None or '1970-01-02' <= d <= last else None, *rest) for d, *rest in entries]
+    n = sum(a[0] != b[0] for a, b in zip(entries, kept))
+    return kept, f"{n:,} entries dated before 1970 or in the future: their dates were dropped" if n else None
+
 _XML_BASE = re.compile(rb'<(?:\w+:)?feed\b[^>]*?\bxml:base\s*=\s*["\']([^"\']+)')
 _ENTRY_TAG, _BASE_ATTR = re.compile(rb'<(?:\w+:)?(?:entry|item)\b([^>]*)>'), re.compile(rb'\bxml:base\s*=\s*["\']([^"\']+)')
 
@@ -588,11 +595,12 @@ def _feed_title(title:str, url:str) -> str:
 def _feed_rows(source:str, content:bytes, headers:dict, url:str, max_items:int=MAX_ITEMS, max_text:int=MAX_TEXT) -> tuple[list[dict], str|None]:
     "Rows of a feed document and a note; `_Failed` when it is not one."
     feed = _parse_feed(content, headers)
-    entries, note = _newest([(d, e, b) for (d, e), b in zip(feed.entries, _bases(content, url, len(feed.entries)))], max_items)
+    entries, odd = _plausible_dates([(d, e, b) for (d, e), b in zip(feed.entries, _bases(content, url, len(feed.entries)))])
+    entries, note = _newest(entries, max_items)
     title, category = _feed_title(feed.title, url), _category(source)
     space = source if _is_web(source) else url  # a local feed's ids: by its absolute file URL, however its path was written
     rows = [dict(_entry_row(source, _entry(e, d), feed, b, max_text, space), feed_title=title, category=category) for d, e, b in entries]
-    return rows, note or (None if rows else "the feed has no entries")
+    return rows, '; '.join(filter(None, [note, odd, None if rows else "the feed has no entries"])) or None
 
 # %% ../nbs/00_rss_feeds.ipynb #d0dc5dfd
 def _telegram_rows(source:str, content:bytes, url:str, max_items:int=MAX_ITEMS, max_text:int=MAX_TEXT) -> tuple[list[dict], str|None]:

@@ -85,19 +85,25 @@ def _same_keys(values) -> np.ndarray:
     first = pd.Series(np.arange(len(s))).groupby(s.where(s != "").fillna("")).transform("first").to_numpy()
     return np.where(s.to_numpy() != "", first, np.arange(len(s)))
 
-def _forced_pairs(df:pd.DataFrame, texts:list):
-    "Pairs (i, j) that are one story whatever their similarity: the same text (case and spacing aside) or the same link."
+def _article_link(u) -> str:
+    "A link as the key of its article: without its fragment, and '' for a site's home page (which many articles link to)."
+    u = (safe_url(u) or "").split("#")[0]
+    return "" if re.fullmatch(r"[a-z]+://[^/?]+/?", u, re.I) else u
+
+def _forced_pairs(df:pd.DataFrame, texts:list, days=None, max_days:float=np.inf):
+    "Pairs (i, j) that are one story whatever their similarity: the same text (case and spacing aside) or the same article link, at most `max_days` apart."
     keys = [_same_keys(" ".join(t.lower().split()) for t in texts)]
-    if "link" in df.columns: keys.append(_same_keys((safe_url(u) or "").split("#")[0] for u in df["link"]))
+    if "link" in df.columns: keys.append(_same_keys(_article_link(u) for u in df["link"]))
     i = np.concatenate([np.flatnonzero(k != np.arange(len(k))) for k in keys]).astype(np.int64)
     j = np.concatenate([k[k != np.arange(len(k))] for k in keys]).astype(np.int64)
-    return i, j
+    near = np.ones(len(i), bool) if days is None else ~(np.abs(days[i] - days[j]) > max_days)  # undated pairs stay
+    return i[near], j[near]
 
 def _days(df:pd.DataFrame) -> np.ndarray|None:
-    "The `date` column as days since 1970 (NaN where missing or unreadable); None without a `date` column."
+    "The `date` column as days since 1970 (NaN where missing or unreadable, whatever the year); None without a `date` column."
     if "date" not in df.columns: return None
-    d = pd.to_datetime(df["date"], utc=True, errors="coerce", format="mixed")
-    return ((d - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan)
+    d = pd.to_datetime(df["date"], utc=True, errors="coerce", format="mixed").dt.tz_localize(None).astype("datetime64[s]")
+    return np.where(d.isna(), np.nan, d.to_numpy().astype("int64") / 86400)
 
 # %% ../nbs/06_stories.ipynb #e7f89f0b
 _LENGTH_TERM = 0.5  # the threshold is min_similarity + _LENGTH_TERM / sqrt(words of the shorter side)
@@ -221,7 +227,7 @@ def group_stories(df:pd.DataFrame, # articles: `title` and/or `text`; `date`, `l
     i, j, cos = _distinct_pairs(*_nearest(E, k))
     score = 0.5 * (cos + _pair_cosines(T, i, j))
     words = np.array([len(t.split()) for t in texts])
-    roots = _link(_Groups(E, T, words, days), i, j, score, _forced_pairs(df, texts), min_similarity, max_days)
+    roots = _link(_Groups(E, T, words, days), i, j, score, _forced_pairs(df, texts, days, max_days), min_similarity, max_days)
     return pd.Series(_labels(df, texts, roots, days), index=df.index, name="story", dtype=object)
 
 # %% ../nbs/06_stories.ipynb #cf1dd6d7
@@ -241,13 +247,19 @@ def _representatives(df:pd.DataFrame, stories:np.ndarray, rank_col) -> pd.Series
     return pd.Series(order, index=stories[order]).groupby(level=0, sort=False).first()
 
 # %% ../nbs/06_stories.ipynb #2cc05228
+def _in_row_order(stories, df:pd.DataFrame) -> list:
+    "`stories` for the rows of `df`: a Series labelled like `df`'s rows is matched by label (however either was sorted), anything else by position."
+    if isinstance(stories, pd.Series) and stories.index.is_unique and df.index.is_unique and df.index.isin(stories.index).all():
+        return stories.reindex(df.index).tolist()
+    return list(stories)
+
 def one_per_story(df:pd.DataFrame, # articles, e.g. a table of topic scores
-                  stories, # the story of each row (e.g. from `group_stories`), in row order
+                  stories, # the story of each row (e.g. from `group_stories`): a Series with `df`'s index labels, or labels in row order
                   rank_col:str|None=None, # keep each story's row with the highest value here; None: its earliest (`date`), else first row
                  ) -> pd.DataFrame: # the kept rows in table order, with `story`, `also_in` and `n_articles`
     "One row per story: its representative article, the other sources that carry it (`also_in`) and how many articles it has."
     if not isinstance(df, pd.DataFrame): raise TypeError(f"articles must be a pandas DataFrame, got {type(df).__name__}")
-    stories = np.array([f"#{i}" if is_missing(s) else s for i, s in enumerate(stories)], dtype=object)  # no label: a story of its own
+    stories = np.array([f"#{i}" if is_missing(s) else s for i, s in enumerate(_in_row_order(stories, df))], dtype=object)  # no label: a story of its own
     if len(stories) != len(df): raise ValueError(f"stories must have one label per row: got {len(stories)} for {len(df)} rows")
     if rank_col is not None and rank_col not in df.columns: raise ValueError(f"no column {rank_col!r} to rank by (columns: {list(df.columns)})")
     reps = np.sort(_representatives(df, stories, rank_col).to_numpy()) if len(df) else np.zeros(0, int)

@@ -31,11 +31,15 @@ def topic_slug(topic:str, # a topic, e.g. 'computer vision'
     return s if s and s not in _WINDOWS else f'topic-{s}'.rstrip('-')
 
 # %% ../nbs/08_topic_feeds.ipynb #ff19a277
+def _says_all(topic:str, slug:str) -> bool:
+    "Whether `slug` spells `topic` entirely (case, spaces and hyphens aside)."
+    return re.sub(r'[\s-]+', '-', topic.strip().lower()) == slug
+
 def topic_slugs(topics:list[str], # the topics
                ) -> dict[str, str]:
-    "A distinct slug for each topic: `topic_slug`, with a short hash of the topic added where two slugs would be equal."
-    slugs = {t: topic_slug(t) for t in check_topics(topics)}
-    counts = Counter(slugs.values())
+    "A distinct file name for each topic: `topic_slug` when it spells the whole topic, else with a short hash of the topic added."
+    slugs = {t: s if _says_all(t, s := topic_slug(t)) else f'{s}-{text_hash(t, 6)}' for t in check_topics(topics)}
+    counts = Counter(slugs.values())  # only topics that differ in case alone can still meet
     return {t: f'{s}-{text_hash(t, 6)}' if counts[s] > 1 else s for t, s in slugs.items()}
 
 # %% ../nbs/08_topic_feeds.ipynb #51208ba9
