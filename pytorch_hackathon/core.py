@@ -14,7 +14,8 @@ from fastcore.basics import listify
 
 # %% auto #0
 __all__ = ['META_COLUMNS', 'is_missing', 'plain', 'utf8_safe', 'shorten', 'text_hash', 'safe_url', 'escape', 'feed_label',
-           'short_date', 'utc_time', 'unit_rows', 'atomic_path', 'atomic_write', 'read_lines', 'check_topics']
+           'short_date', 'score_text', 'utc_time', 'unit_rows', 'atomic_path', 'atomic_write', 'read_lines',
+           'check_topics']
 
 # %% ../nbs/00_core.ipynb #b97987fa
 def is_missing(x) -> bool:
@@ -84,6 +85,12 @@ def short_date(d) -> str:
     if isinstance(d, str) or plain(d) == '': return plain(d)
     t = pd.Timestamp(d)
     return (t.tz_convert('UTC') if t.tzinfo else t).strftime('%Y-%m-%d %H:%M')
+
+# %% ../nbs/00_core.ipynb #637216fb
+def score_text(v:float, # a score in [0, 1]
+              ) -> str:
+    "A score as a percentage: whole percents, with a decimal below 1% and above 99%, where whole ones would all read the same."
+    return f"{v:.0%}" if 0.01 <= v <= 0.99 else f"{v:.1%}"
 
 # %% ../nbs/00_core.ipynb #3a917fe3
 def utc_time(t=None, # a datetime, Timestamp or ISO string (naive ones are read as UTC); None: now

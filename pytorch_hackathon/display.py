@@ -13,7 +13,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from pandas.io.formats.style import Styler
 from fastcore.basics import patch
 
-from .core import META_COLUMNS, escape, feed_label, plain, safe_url, short_date, shorten, check_topics
+from .core import META_COLUMNS, escape, feed_label, plain, safe_url, score_text, short_date, shorten, check_topics
 
 # %% auto #0
 __all__ = ['GREEN', 'ARTICLE_COLUMNS', 'TITLE_CHARS', 'topic_columns', 'style_topic_scores', 'filter_topic_scores',
@@ -119,7 +119,7 @@ def style_topic_scores(scores_df:pd.DataFrame, # from `Searcher.get_topic_score_
     styler = view.style.set_table_styles(_table_styles(view, topics))
     scored = [t for t in topics if view[t].notna().any()]
     if scored: styler = styler.background_gradient(cmap=GREEN.with_extremes(bad='white'), subset=scored).apply(_best_marks, topics=scored, axis=None, subset=scored)  # a missing score: blank
-    return styler.format("{:.0%}", subset=topics, na_rep="").format_index(escape="html", axis=1).hide(axis="index")
+    return styler.format(score_text, subset=topics, na_rep="").format_index(escape="html", axis=1).hide(axis="index")
 
 # %% ../nbs/04_display.ipynb #ba504643
 def _check_min_score(min_score, allow_none:bool=False):

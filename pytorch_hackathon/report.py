@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from .core import escape, feed_label, plain, safe_url, short_date
+from .core import escape, feed_label, plain, safe_url, score_text, short_date
 
 # %% auto #0
 __all__ = ['CSP', 'topic_walls', 'selected', 'card_html', 'render_report']
@@ -55,7 +55,7 @@ def card_html(article:dict, # an article's metadata
     head = f'<a href="{escape(href)}" rel="noopener noreferrer nofollow">{title}</a>' if href else title
     new = '<span class="new">new</span> ' if article.get('new') is True else ''
     return (f'<article class="card"><h4 dir="auto">{new}{head}</h4>'
-            f'<p class="meta"><span class="score">{float(score):.0%}</span> · {escape(feed_label(article.get("feed"), article.get("feed_title")))} · {escape(_date_text(article.get("date")))}</p>'
+            f'<p class="meta"><span class="score">{score_text(float(score))}</span> · {escape(feed_label(article.get("feed"), article.get("feed_title")))} · {escape(_date_text(article.get("date")))}</p>'
             f'{_also_in(article)}<p class="text" dir="auto">{escape(article.get("text"), text_chars)}</p></article>')
 
 # %% ../nbs/11_report.ipynb #ce360b4b

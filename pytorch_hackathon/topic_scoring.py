@@ -339,8 +339,9 @@ def topic_scores(doc_vecs, # (n, d) embeddings of the documents to score
 
 # %% ../nbs/03_topic_scoring.ipynb #dc8790ff
 def document_texts(df:pd.DataFrame, text_col:str="text") -> list:
-    "The text embedded for each row: `title. text` when there is a title, else the text."
-    texts = [plain(x) for x in df[text_col]]
+    "The text embedded for each row: `title. text` when there is a title, else the text (a frame of titles only: the titles)."
+    texts = [plain(x) for x in df[text_col]] if text_col in df.columns else [""] * len(df)
+    if text_col == "title": return [t.strip() for t in texts]
     if "title" not in df.columns: return texts
     return [f"{t}. {x}" if t and x else t or x for t, x in zip((plain(t).strip() for t in df["title"]), texts)]
 
@@ -438,9 +439,14 @@ class Searcher:
 
 # %% ../nbs/03_topic_scoring.ipynb #8ae42039
 def _check_documents(df, text_col:str):
-    "A clear error for input that is not a DataFrame with the text column."
+    "A clear error for input that is not a DataFrame with the text column or titles."
     if not isinstance(df, pd.DataFrame): raise TypeError(f"documents must be a pandas DataFrame, got {type(df).__name__}")
-    if text_col not in df.columns: raise ValueError(f"no text column {text_col!r} in the documents (columns: {list(df.columns)})")
+    if not {text_col, "title"} & set(df.columns): raise ValueError(f"no text column {text_col!r} and no 'title' in the documents (columns: {list(df.columns)})")
+
+def _new_ids(df:pd.DataFrame, texts:list) -> list:
+    "Ids for rows without one: a hash of the link and title where there is a link, else of the text."
+    links, titles = df.get("link", pd.Series([""] * len(df))).map(plain), df.get("title", pd.Series([""] * len(df))).map(plain)
+    return text_ids([f"{l}\x1f{t}" if l else x for l, t, x in zip(links, titles, texts)])
 
 @patch
 def add_texts(self:Searcher,
@@ -451,7 +457,7 @@ def add_texts(self:Searcher,
     _check_documents(df, self.text_col)
     texts = document_texts(df, self.text_col)
     df = df.reset_index(drop=True)
-    if "id" not in df.columns: df.insert(0, "id", text_ids([plain(l) or t for l, t in zip(df.get("link", [""] * len(df)), texts)]))
+    if "id" not in df.columns: df.insert(0, "id", _new_ids(df, texts))
     codes, unique = pd.factorize(pd.Series(texts, dtype=object))  # each distinct text embedded once
     self.document_store.write_documents(df, self.encoder.encode(list(unique), progress=progress)[codes], id_col="id", policy="overwrite")
     return df
@@ -482,10 +488,17 @@ def _rows(self:Searcher, results, ids:pd.Index) -> np.ndarray:
     if (pos < 0).any(): raise KeyError(f"ids not in the store: {list(wanted[pos < 0])[:10]}")
     return pos
 
+def _topic_named(name:str, topics:list) -> str:
+    "The topic a judgement names: the same string, else the one topic equal to it in case and spacing aside; else `name` as it is."
+    key = lambda t: " ".join(str(t).lower().split())
+    same = [t for t in topics if key(t) == key(name)]
+    return name if name in topics or len(same) != 1 else same[0]
+
 def _judged(feedback, docs:pd.DataFrame, topics:list) -> tuple:
     "((corpus rows, topic indices, labels 0/1) or None, errors) from a feedback file or DataFrame."
     if feedback is None: return None, []
     fb = _checked_feedback(feedback, "feedback") if isinstance(feedback, pd.DataFrame) else read_feedback(feedback)
+    fb = fb.assign(topic=[_topic_named(t, topics) for t in fb["topic"]]).drop_duplicates(["article", "topic"], keep="last")
     known = fb["topic"].isin(topics)
     errors = [f"feedback: {int((~known).sum())} judgement(s) of topics not scored here: {sorted(set(fb['topic'][~known]))[:5]}"] if not known.all() else []
     fb = fb[known]
