@@ -6,7 +6,8 @@
 __all__ = ['InMemoryDocumentStore', 'check_document_store']
 
 # %% ../nbs/02_document_store.ipynb #ba133be5
-import json, operator
+import datetime, json, operator
+from collections.abc import Hashable
 from functools import reduce
 from pathlib import Path
 
@@ -105,10 +106,16 @@ def _comparison_mask(docs:pd.DataFrame, field, op:str, value) -> np.ndarray:
         raise ValueError(f"operator {op!r} needs one value, got {value!r} (use 'in' for a list)")
     if value is None and not many: return _none_mask(col, op)
     col, values = _comparable(col, field, op, list(value) if many else [value])
-    try: hit = col.isin(values) if many else _COMPARE["==" if op == "!=" else op](col, values[0])
+    try: hit = _in_mask(col, values) if many else _COMPARE["==" if op == "!=" else op](col, values[0])
     except (TypeError, ValueError) as e: raise ValueError(f"filter {field!r} {op} {value!r}: cannot compare with a {col.dtype} column ({e})") from None
     hit = np.asarray(hit.fillna(False), dtype=bool)
     return ~hit if op in ("!=", "not in") else hit
+
+def _in_mask(col:pd.Series, values:list) -> pd.Series:
+    "Whether each value of `col` is one of `values`; a missing value among them (None, NaN, NaT) matches the missing ones."
+    present = [v for v in values if not is_missing(v)]
+    hit = col.isin(present)
+    return hit | col.isna() if len(present) < len(values) else hit
 
 def _none_mask(col:pd.Series, op:str) -> np.ndarray:
     "`== None` matches missing values, `!= None` present ones, ordering with None matches nothing (haystack)."
@@ -147,6 +154,7 @@ class InMemoryDocumentStore:
         self._n = 0
         self._id_col = None
         self._segs = None  # the ids as pd.Index segments in position order, rebuilt lazily after a delete
+        self._kinds = {}  # column -> the kind of value it holds (see `_column_kind`), found once per column
 
     def __len__(self): return self._n
     def __repr__(self):
@@ -174,8 +182,13 @@ def _check_columns(df:pd.DataFrame, id_col:str):
     clash = [c for c in _RESERVED if c in df.columns]
     if clash: raise ValueError(f"columns {_preview(clash)} are reserved for search results; rename them")
     if id_col not in df.columns: raise ValueError(f"no id column {id_col!r} in the documents (columns: {_preview(df.columns, 30)})")
-    ids = df[id_col]
+    _check_ids(df[id_col])
+
+def _check_ids(ids:pd.Series):
+    "Refuse missing, unhashable (lists, dicts, arrays) or duplicate ids."
     if ids.isna().any(): raise ValueError(f"missing ids in rows {_preview(np.flatnonzero(ids.isna()))}")
+    unhashable = [v for v in ids if not isinstance(v, Hashable)] if ids.dtype == object else []
+    if unhashable: raise ValueError(f"ids must be hashable values (strings, integers), got {_preview(unhashable, 3)}")
     try: dup = ids[ids.duplicated()].unique()
     except TypeError as e: raise ValueError(f"ids must be hashable values ({e})") from None
     if len(dup): raise ValueError(f"duplicate ids in the documents: {_preview(dup)}")
@@ -192,6 +205,58 @@ def _check_write(self:InMemoryDocumentStore, df, embeddings, id_col, policy) -> 
     if self._X is not None and vecs.shape[1] != self._X.shape[1]:
         raise ValueError(f"embeddings have {vecs.shape[1]} dimensions, the store's have {self._X.shape[1]}")
     return vecs
+
+# %% ../nbs/02_document_store.ipynb #2bbdf08b
+_VALUE_KINDS = (((bool, np.bool_), "boolean"), ((int, float, np.integer, np.floating), "number"), ((str,), "text"),
+                ((bytes,), "bytes"), ((datetime.date, np.datetime64), "date"), ((datetime.timedelta, np.timedelta64), "duration"),
+                ((list, tuple), "list"), ((np.ndarray,), "array"), ((dict,), "dict"))
+
+def _type_kind(t:type) -> str:
+    "The kind of the values of type `t`: one of `_VALUE_KINDS`, else the type's name."
+    return next((kind for types, kind in _VALUE_KINDS if issubclass(t, types)), t.__name__)
+
+def _arrow_kind(t:pa.DataType) -> str|None:
+    "The kind of the values of Arrow type `t` where pandas' dtype tests do not tell (lists, structs, maps)."
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t): return "list"
+    return "dict" if pa.types.is_struct(t) or pa.types.is_map(t) else None
+
+def _dtype_kind(dtype) -> str|None:
+    "The kind of the values of a column of `dtype`; None for object columns, whose values tell."
+    if isinstance(dtype, pd.CategoricalDtype): return _dtype_kind(dtype.categories.dtype)
+    if isinstance(dtype, pd.ArrowDtype) and _arrow_kind(dtype.pyarrow_dtype): return _arrow_kind(dtype.pyarrow_dtype)
+    if dtype == object: return None
+    if pd.api.types.is_bool_dtype(dtype): return "boolean"
+    if pd.api.types.is_numeric_dtype(dtype): return "number"
+    if pd.api.types.is_datetime64_any_dtype(dtype): return "date"
+    if pd.api.types.is_timedelta64_dtype(dtype): return "duration"
+    return "text" if pd.api.types.is_string_dtype(dtype) else str(dtype)
+
+def _column_kind(s:pd.Series) -> str|None:
+    "The one kind of the values of column `s` (None when all are missing); values of several kinds are a ValueError."
+    present = s.notna()
+    if not present.any(): return None
+    kind = _dtype_kind(s.dtype)
+    kinds = [kind] if kind else sorted({_type_kind(t) for t in set(map(type, s[present]))})
+    if len(kinds) > 1: raise ValueError(f"column {s.name!r} mixes values of kinds {_preview(kinds)}; a column holds one kind of value (and missing values)")
+    return kinds[0]
+
+# %% ../nbs/02_document_store.ipynb #35a6c96c
+@patch
+def _stored_kind(self:InMemoryDocumentStore, c:str) -> str|None:
+    "The kind of the stored column `c` (None for a new column or one with only missing values), worked out once."
+    if c not in self._docs.columns: return None
+    if c not in self._kinds: self._kinds[c] = _column_kind(self._docs[c])
+    return self._kinds[c]
+
+@patch
+def _checked_kinds(self:InMemoryDocumentStore, df:pd.DataFrame) -> dict:
+    "The kind of each column of `df` after the write; a kind other than the stored column's is a ValueError naming the column."
+    kinds = {}
+    for c in df.columns:
+        new, old = _column_kind(df[c]), self._stored_kind(c)
+        if new and old and new != old: raise ValueError(f"column {c!r} holds {old} values; this write has {new} values")
+        kinds[c] = old or new
+    return kinds
 
 # %% ../nbs/02_document_store.ipynb #c85c9e68
 @patch
@@ -272,6 +337,7 @@ def write_documents(self:InMemoryDocumentStore,
     "Store the rows of `df` with their `embeddings` (scaled to unit length)."
     vecs = self._check_write(df, embeddings, id_col, policy)
     if len(df) == 0: return 0
+    kinds = self._checked_kinds(df)
     df = df.reset_index(drop=True)
     pos = self._positions(df[id_col])
     old = pos >= 0
@@ -282,6 +348,7 @@ def write_documents(self:InMemoryDocumentStore,
     if len(updated): self._X[pos[pos >= 0]] = updated
     self._append_ids(df[id_col][pos < 0])
     self._docs, self._n, self._id_col = docs, len(docs), id_col
+    self._kinds = {c: k for c, k in {**self._kinds, **kinds}.items() if c in docs.columns}
     return len(df)
 
 # %% ../nbs/02_document_store.ipynb #62a61ca7
@@ -383,21 +450,47 @@ def delete_documents(self:InMemoryDocumentStore, ids) -> int:
 _META_KEY = b"pytorch_hackathon.document_store"
 _EMB = "__embedding__"
 
-@patch
-def _to_arrow(self:InMemoryDocumentStore) -> pa.Table:
-    "The store as an Arrow table: metadata columns, the vectors as fixed-size binary, layout in the schema metadata."
-    docs = self._docs
+_FORMATS = (1, 2)  # 2: some dict columns are stored as JSON texts
+
+def _exact_json(v) -> str|None:
+    "`v` as JSON text if it comes back from JSON as it is, else None."
+    try: text = json.dumps(v, allow_nan=False)
+    except (TypeError, ValueError): return None
+    return text if json.loads(text) == v else None
+
+def _json_texts(s:pd.Series) -> pd.Series|None:
+    "A column of dicts as JSON texts (missing values as None); None when some dict would not come back from JSON as it is."
+    texts = [None if is_missing(v) else _exact_json(v) for v in s]
+    if any(t is None and not is_missing(v) for t, v in zip(texts, s)): return None
+    return pd.Series(texts, index=s.index, dtype=object)
+
+def _metadata_table(docs:pd.DataFrame) -> pa.Table:
+    "The metadata as an Arrow table with pandas' dtype information; Arrow-typed columns as they are."
     arrow_cols = [c for c in docs if isinstance(docs[c].dtype, pd.ArrowDtype)]  # pandas metadata cannot restore these
     try: table = pa.Table.from_pandas(docs.drop(columns=arrow_cols), preserve_index=False)
     except (pa.ArrowException, TypeError, ValueError) as e: raise ValueError(f"cannot save the document metadata: {e}") from None
     for c in arrow_cols: table = table.append_column(c, pa.chunked_array([pa.array(docs[c].array)]))
+    return table
+
+@patch
+def _json_columns(self:InMemoryDocumentStore) -> dict:
+    "The dict columns that JSON carries exactly, as JSON texts."
+    texts = {c: _json_texts(self._docs[c]) for c in self._docs if self._docs[c].dtype == object and self._stored_kind(c) == "dict"}
+    return {c: t for c, t in texts.items() if t is not None}
+
+@patch
+def _to_arrow(self:InMemoryDocumentStore) -> pa.Table:
+    "The store as an Arrow table: metadata columns, the vectors as fixed-size binary, layout in the schema metadata."
+    docs, as_json = self._docs, self._json_columns()
+    table = _metadata_table(docs.assign(**as_json))
     d = None if self._X is None else self._X.shape[1]
     if d is not None:
         width = pa.binary(4 * d)
         vectors = pa.FixedSizeBinaryArray.from_buffers(width, self._n, [None, pa.py_buffer(self._X[:self._n])])
         table = table.append_column(pa.field(_EMB, width, nullable=False), vectors)
-    layout = {"format": 1, "id_col": self._id_col, "dim": d, "columns": list(docs.columns), "arrow": arrow_cols,
-              "object": [c for c in docs if docs[c].dtype == object]}
+    layout = {"format": 2 if as_json else 1, "id_col": self._id_col, "dim": d, "columns": list(docs.columns),
+              "arrow": [c for c in docs if isinstance(docs[c].dtype, pd.ArrowDtype)], "object": [c for c in docs if docs[c].dtype == object],
+              "json": list(as_json)}
     return table.replace_schema_metadata({**(table.schema.metadata or {}), _META_KEY: json.dumps(layout)})
 
 def _leaf_paths(schema:pa.Schema) -> list:
@@ -433,6 +526,7 @@ def _docs_from_arrow(table:pa.Table, layout:dict) -> pd.DataFrame:
     special = layout["object"] + layout["arrow"]
     docs = table.select([c for c in layout["columns"] if c not in special]).to_pandas()
     for c in layout["object"]: docs[c] = pd.Series(table.column(c).to_pylist(), index=docs.index, dtype=object)  # kept object
+    for c in layout.get("json", []): docs[c] = pd.Series([None if t is None else json.loads(t) for t in docs[c]], index=docs.index, dtype=object)
     for c in layout["arrow"]: docs[c] = pd.arrays.ArrowExtensionArray(table.column(c))
     return docs[layout["columns"]] if layout["columns"] else pd.DataFrame(index=docs.index)  # as a new store's
 
@@ -443,7 +537,7 @@ def load(cls:InMemoryDocumentStore, path) -> InMemoryDocumentStore:
     raw = (table.schema.metadata or {}).get(_META_KEY)
     if raw is None: raise ValueError(f"{path} is not a saved document store (no {_META_KEY.decode()} metadata)")
     layout = json.loads(raw)
-    if layout.get("format") != 1: raise ValueError(f"{path} has document store format {layout.get('format')!r}; this version reads format 1")
+    if layout.get("format") not in _FORMATS: raise ValueError(f"{path} has document store format {layout.get('format')!r}; this version reads formats {_preview(_FORMATS)}")
     store = cls()
     store._n, store._id_col = table.num_rows, layout["id_col"]
     store._X = _vectors_from_arrow(table, table.num_rows, layout["dim"])
@@ -601,6 +695,28 @@ def _check_missing(store):
     test_eq(store.filter_documents({"field": "d", "operator": "in", "value": [None, t.isoformat()]}).id.tolist(), ["a", "b", "c"])
     test_eq([store.filter_documents({"field": "flag", "operator": op, "value": 1}).id.tolist() for op in ("==", "!=")], [["a"], ["b", "c"]])  # 1 == True
 
+def _check_in_lists(store):
+    "`in` and `not in`: integers and floats in the list compare as numbers; None in the list stands for the missing values of any column."
+    t = pd.Timestamp("2024-01-01", tz="UTC")
+    store.write_documents(pd.DataFrame({"id": ["a", "b", "c"], "n": [1, 2, 3], "x": [0.5, 1.0, None], "d": [t, pd.NaT, t],
+                                        "s": ["u", None, "v"]}), np.eye(3, 4) + 0.1)
+    def ids(field, op, value): return store.filter_documents({"field": field, "operator": op, "value": value}).id.tolist()
+    test_eq([ids("n", "in", [1, 2.0]), ids("n", "in", [2.5, 3.0, 2**70]), ids("n", "not in", [1.0, 3])], [["a", "b"], ["c"], ["b"]])
+    test_eq([ids("x", "in", [0.5, 1]), ids("x", "not in", [0, 0.5])], [["a", "b"], ["b", "c"]])
+    test_eq([ids("x", "in", [None, 1]), ids("x", "not in", [None]), ids("d", "in", [None]), ids("d", "not in", [None])],
+            [["b", "c"], ["a", "b"], ["b"], ["a", "c"]])
+    test_eq([ids("s", "in", [None, "v"]), ids("s", "not in", [None]), ids("n", "in", [None])], [["b", "c"], ["a", "c"], []])
+    test_eq(sorted(store.search([1, 1, 1, 0], top_k=3, filters={"field": "n", "operator": "in", "value": [1, 2.0]}).id), ["a", "b"])
+
+def _check_value_kinds(store):
+    "A write that brings another kind of value into a column (or several kinds into one) is refused, naming the column, and changes nothing."
+    store.write_documents(pd.DataFrame({"id": ["a"], "n": [1], "tags": [["x"]]}), np.eye(1, 3))
+    for bad, col in [({"id": ["b"], "n": ["x"]}, "n"), ({"id": [2]}, "id"), ({"id": ["b"], "tags": ["y"]}, "tags"), ({"id": ["b", "c"], "m": [1, "a"]}, "m")]:
+        test_fail(lambda: store.write_documents(pd.DataFrame(bad), np.eye(len(bad["id"]), 3) + 0.1), contains=f"column {col!r}")
+    test_eq(store.filter_documents().columns.tolist(), ["id", "n", "tags"])
+    test_eq(store.write_documents(pd.DataFrame({"id": ["b"], "n": [2.0], "tags": [None]}), np.eye(1, 3)), 1)  # an integral float, a missing value
+    test_eq(store.filter_documents({"field": "n", "operator": ">", "value": 1}).id.tolist(), ["b"])
+
 def _check_int_ids(store):
     "Integer ids work as well as strings."
     test_eq(store.write_documents(pd.DataFrame({"key": [3, 1, 2], "n": [30, 10, 20]}), np.eye(3), id_col="key"), 3)
@@ -624,3 +740,5 @@ def check_document_store(new_store, # called with no arguments, returns a new, e
     _check_delete(store, vecs)
     _check_int_ids(new_store())
     _check_missing(new_store())
+    _check_in_lists(new_store())
+    _check_value_kinds(new_store())

@@ -85,9 +85,15 @@ def _no_progress_bars():
 # %% ../nbs/01_embeddings.ipynb #615a627d
 _HUB_ID = re.compile(r"\w[\w.-]*(/\w[\w.-]*)?")  # a Hugging Face hub name: `name` or `owner/name`
 
+def _check_model_name(model_name):
+    "An empty or blank model name is a `ModelNotAvailableError` (it would name the current folder)."
+    if model_name is not None and not str(model_name).strip():
+        raise ModelNotAvailableError(_missing_model_message(model_name, FileNotFoundError(model_name)))
+
 def _load_sentence_transformer(model_name, device:str):
     "The SentenceTransformer `model_name` (None: the bundled model) on `device`, loaded without network."
     from sentence_transformers import SentenceTransformer
+    _check_model_name(model_name)
     where = _bundled_model_path() if model_name in _BUNDLED_NAMES else model_name
     if not Path(str(where)).expanduser().exists() and not _HUB_ID.fullmatch(str(where)):  # not even worth asking (it would log a warning)
         raise ModelNotAvailableError(_missing_model_message(model_name, FileNotFoundError(where)))
@@ -97,7 +103,8 @@ def _load_sentence_transformer(model_name, device:str):
 
 def _missing_model_message(model_name, error:Exception) -> str:
     "What went wrong loading `model_name`, and how to provide the model."
-    if Path(str(model_name)).expanduser().exists(): reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
+    if not str(model_name).strip(): reason = "an empty name"
+    elif Path(str(model_name)).expanduser().exists(): reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
     elif _HUB_ID.fullmatch(str(model_name)): reason = "not in the local Hugging Face cache, and the hub is never contacted"
     else: reason = "no such folder"
     return (f"cannot load the sentence-transformers model {model_name!r} ({reason}). Provide it locally: "
@@ -105,10 +112,22 @@ def _missing_model_message(model_name, error:Exception) -> str:
             "pass the path of a folder saved with SentenceTransformer.save(), "
             "or download it once into the Hugging Face cache on a machine with internet.")
 
+def _folder_fingerprint(folder:Path) -> str:
+    "A digest of the relative names, sizes and modification times of the files under `folder` (hidden ones aside), not of their contents."
+    entries = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for p in (Path(root)/f for f in files if not f.startswith(".")):
+            try: st = p.stat()
+            except OSError: continue  # a broken link, or a file removed meanwhile
+            entries.append((p.relative_to(folder).as_posix(), st.st_size, st.st_mtime_ns))
+    return hashlib.blake2b(repr(sorted(entries)).encode(), digest_size=8).hexdigest()
+
 def _model_id(model_name) -> str:
-    "A stable name for the model's weights: the bundled package's version, a folder's absolute path, or the hub name."
+    "A stable name for the model's weights: the bundled package's version, a model folder's absolute path and file fingerprint, or the hub name."
     if model_name in _BUNDLED_NAMES: return f"{_BUNDLED}=={metadata.version(_BUNDLED)}"
     p = Path(model_name).expanduser()
+    if _found_locally(model_name): return f"{p.resolve()}@{_folder_fingerprint(p)}"
     return str(p.resolve()) if p.exists() else str(model_name)
 
 # %% ../nbs/01_embeddings.ipynb #8b3fd5a6
@@ -250,8 +269,8 @@ def _pick_device(use_gpu) -> str:
 
 # %% ../nbs/01_embeddings.ipynb #eeea50ca
 @functools.lru_cache(maxsize=2)
-def _prepared_model(model_name, device:str, quantized:bool):
-    "The model on `device`, fp16 on GPU, int8 if `quantized`; loaded once per process and arguments."
+def _prepared_model(model_name, device:str, quantized:bool, model_id:str=None):
+    "The model on `device`, fp16 on GPU, int8 if `quantized`; loaded once per process and arguments (`model_id`: the weights' identity)."
     if device == "cpu": _use_available_cores(); _reuse_freed_memory()
     model = _load_sentence_transformer(model_name, device).eval()
     if device == "cuda": model.half()
@@ -268,6 +287,7 @@ class Encoder:
                  cache_dir:str=None): # folder persisting embeddings across runs; None: no cache
         if not (isinstance(max_document_length, int) and max_document_length > 0):
             raise ValueError(f"max_document_length must be a positive int, not {max_document_length!r}")
+        _check_model_name(model_name)
         self.device = _pick_device(use_gpu)
         self.quantized = (self.device == "cpu") if quantize is None else bool(quantize)
         if self.quantized and self.device != "cpu": raise ValueError("int8 quantization runs on CPU only: pass quantize=False with use_gpu=True")
@@ -280,7 +300,7 @@ class Encoder:
     @property
     def model(self):
         "The sentence-transformers model, loaded (once per process) on first use."
-        if self._model is None: self._model = _prepared_model(self._model_name, self.device, self.quantized)
+        if self._model is None: self._model = _prepared_model(self._model_name, self.device, self.quantized, self.model_id)
         return self._model
 
     @property

@@ -157,13 +157,24 @@ def _merge_spec(old:dict, new:dict) -> dict:
     raise ValueError(f"column {old['name']!r} holds {old['sql']} values; this write has {new['sql']} values")
 
 def _write_spec(s:pd.Series) -> dict:
-    "`_column_spec` plus what a merge needs to know: all values missing, all numbers integral."
+    "`_column_spec` plus what a merge needs to know: all values missing, all numbers integral (and within bigint's range)."
     spec = _column_spec(s)
     spec["all_missing"] = bool(s.isna().all()) if s.dtype != object else all(is_missing(v) for v in s)
+    if spec["sql"] == "bigint": _check_bigint_range(s)
     if spec["sql"] in ("real", "double precision"):
         v = pd.to_numeric(s, errors="coerce").dropna().to_numpy(float)
-        spec["integral"] = bool(np.all(v == np.round(v)))
+        spec["integral"] = bool(np.all((v == np.round(v)) & (np.abs(v) < 2**63)))
     return spec
+
+_BIGINT = (-2**63, 2**63 - 1)  # the range of PostgreSQL's bigint
+
+def _check_bigint_range(s:pd.Series):
+    "Integers beyond bigint's range (unsigned or Python integers) are a ValueError naming the column."
+    if s.dtype.kind == "i": return  # signed integers of 64 bits or fewer always fit
+    v = s.dropna()
+    lo, hi = (int(v.min()), int(v.max())) if len(v) else (0, 0)
+    if lo < _BIGINT[0] or hi > _BIGINT[1]:
+        raise ValueError(f"column {s.name!r} holds integers beyond PostgreSQL's bigint range (-2**63 to 2**63-1): {hi if hi > _BIGINT[1] else lo}")
 
 # %% ../nbs/10_pg_store.ipynb #fde0aa43
 def _sql_values(s:pd.Series, spec:dict) -> list:
@@ -173,17 +184,24 @@ def _sql_values(s:pd.Series, spec:dict) -> list:
         d = pd.to_datetime(s, utc=t == "timestamptz") if not pd.api.types.is_datetime64_any_dtype(s.dtype) else s
         if t == "timestamptz" and getattr(d.dtype, "tz", None) is None: d = d.dt.tz_localize(spec["tz"] or "UTC")
         return [None if v is pd.NaT else v for v in d.dt.to_pydatetime()] if len(d) else []
-    if t == _JSON: return [None if is_missing(v) else _plain_json(v) for v in s]
+    if t == _JSON: return _json_values(s, spec.get("name", s.name))
     vals = s.astype(object).tolist()
     conv = {"bigint": int, "real": float, "double precision": float, "boolean": bool}.get(t)
     return [None if is_missing(v) else conv(v) if conv else v for v in vals]
+
+def _json_values(s:pd.Series, name:str) -> list:
+    "The lists and dicts of column `name` as plain JSON values; NaN or infinity inside them (JSON has neither) is a ValueError naming the column."
+    try: return [None if is_missing(v) else _plain_json(v) for v in s]
+    except ValueError as e: raise ValueError(f"column {name!r} cannot be stored: {e}") from None
 
 def _plain_json(v):
     "Lists, tuples, dicts and arrays (nested) as plain JSON-able Python values."
     if isinstance(v, np.ndarray): v = v.tolist()
     if isinstance(v, (list, tuple)): return [_plain_json(x) for x in v]
     if isinstance(v, dict): return {str(k): _plain_json(x) for k, x in v.items()}
-    return v.item() if isinstance(v, np.generic) else v
+    v = v.item() if isinstance(v, np.generic) else v
+    if isinstance(v, float) and not math.isfinite(v): raise ValueError(f"JSON cannot hold {v!r} (inside a list or dict)")
+    return v
 
 def _series(values:list, spec:dict) -> pd.Series:
     "Values read from a column of `spec` as a Series of its stored pandas dtype (missing ones as pandas has them)."
@@ -220,15 +238,27 @@ def _param(col:dict, v, op:str):
     if isinstance(v, (float, np.floating)) and np.isnan(v): return None  # NaN equals and orders with nothing
     if t in ("timestamptz", "timestamp"): return _as_date(v, col["tz"] if t == "timestamptz" else None).to_pydatetime(), t
     if t == _TEXT and op in _ORDERING: return _as_date(v, "UTC").to_pydatetime(), "timestamptz"
-    if t in _NUMBERS and isinstance(v, (int, float, np.integer, np.floating)):
-        return (int(v), "int8") if isinstance(v, (int, np.integer)) else (float(v), "float8")
+    if t in _NUMBERS and isinstance(v, (int, float, np.integer, np.floating)): return _number_param(t, v, op)
     if t == "boolean" and isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) and v in (0, 1): return bool(v), "bool"  # 1 == True, as in Python
     ok = {"boolean": (bool, np.bool_), _TEXT: (str,), "bytea": (bytes,)}.get(t)
     if ok and isinstance(v, ok): return (v.item() if isinstance(v, np.generic) else v), _CASTS[t]
     if op in _ORDERING: raise ValueError(f"filter {col['name']!r} {op} {v!r}: cannot compare with a {t} column")
     return None  # == or in with a value of another type: no match (as in pandas)
 
-# %% ../nbs/10_pg_store.ipynb #33448d3b
+
+def _number_param(t:str, v, op:str):
+    "Number `v` as a parameter for a `t` column: an exact integer for a bigint column, else a float; None when it can equal no value."
+    if t != "bigint": return _as_float(v), "float8"
+    if isinstance(v, (float, np.floating)) and v.is_integer() and abs(v) < 2**63: v = int(v)
+    if isinstance(v, (int, np.integer)) and _BIGINT[0] <= int(v) <= _BIGINT[1]: return int(v), "int8"
+    return (_as_float(v), "float8") if op in _ORDERING else None  # a fraction, or beyond bigint's range: equal to no bigint
+
+def _as_float(v) -> float:
+    "Number `v` as a float; an integer beyond the float range as an infinity of its sign."
+    try: return float(v)
+    except OverflowError: return math.inf if v > 0 else -math.inf
+
+# %% ../nbs/10_pg_store.ipynb #ad19d73d
 def _comparison_sql(layout:dict, field, op:str, value, params:list) -> sql.Composable:
     "The two-valued SQL condition for `field op value`; appends its parameters to `params`."
     col = _field(layout, field)
@@ -251,14 +281,12 @@ def _compare_sql(col, ident, op, value, params) -> sql.Composable:
     return sql.SQL("{} {} %s::{}").format(lhs, sql.SQL(_SQL_OPS[op]), sql.SQL(p[1]))
 
 def _in_sql(col, ident, values, params) -> sql.Composable:
-    "`col = ANY(%s)` for the values that can be equal to the column's (missing values match NULL)."
+    "`col = ANY(%s)` for the values that can be equal to the column's, all of the column's one kind (missing values match NULL)."
     ps = [p for v in values if not is_missing(v) and (p := _param(col, v, "in")) is not None]
-    casts = {c for _, c in ps}
-    cast = casts.pop() if len(casts) == 1 else "float8"
     parts = [sql.SQL("{} IS NULL").format(ident)] if any(is_missing(v) for v in values) else []
     if ps:
         params.append([p for p, _ in ps])
-        parts.append(sql.SQL("{} = ANY(%s::{}[])").format(ident, sql.SQL(cast)))
+        parts.append(sql.SQL("{} = ANY(%s::{}[])").format(ident, sql.SQL(ps[0][1])))
     return sql.SQL("({})").format(sql.SQL(" OR ").join(parts)) if parts else sql.SQL("FALSE")
 
 # %% ../nbs/10_pg_store.ipynb #0f4ff8b5
@@ -391,6 +419,14 @@ def __len__(self:PgVectorDocumentStore) -> int:
         return conn.execute(sql.SQL("SELECT count(*) FROM {}").format(self._ident())).fetchone()[0]
 
 # %% ../nbs/10_pg_store.ipynb #ed20aef5
+_SYSTEM_COLUMNS = ("tableoid", "xmin", "cmin", "xmax", "cmax", "ctid")  # every PostgreSQL table has these
+
+def _check_column_name(name:str):
+    "Refuse a column name the table cannot have: the store's own columns, PostgreSQL's system columns, empty, over 63 bytes, or with a %."
+    if name in (_EMB, _SEQ, *_SYSTEM_COLUMNS):
+        raise ValueError(f"column name {name!r} cannot be stored: the store ({_EMB}, {_SEQ}) and PostgreSQL (system columns {', '.join(_SYSTEM_COLUMNS)}) reserve it; rename it")
+    if not 0 < len(name.encode()) <= 63 or "%" in name: raise ValueError(f"column name {name!r} cannot be stored (empty, over 63 bytes, or with a %)")
+
 @patch
 def _new_layout(self:PgVectorDocumentStore, old, df:pd.DataFrame, id_col:str, d:int) -> dict:
     "The layout after writing `df` (new columns appended); an error for columns or ids that do not fit."
@@ -401,24 +437,45 @@ def _new_layout(self:PgVectorDocumentStore, old, df:pd.DataFrame, id_col:str, d:
     if d != old["dim"]: raise ValueError(f"embeddings have {d} dimensions, the store's have {old['dim']}")
     cols = {c["name"]: c for c in old["columns"]}
     for name in df.columns:
-        if name in (_EMB, _SEQ) or not 0 < len(name.encode()) <= 63 or "%" in name:
-            raise ValueError(f"column name {name!r} cannot be stored (reserved, empty, over 63 bytes, or with a %)")
+        _check_column_name(name)
         new = _write_spec(df[name])
         cols[name] = _merge_spec(cols[name], new) if name in cols else {k: new[k] for k in ("name", "sql", "dtype", "tz")} | {"index": _index_kind(df[name], new["sql"])}
     if cols[id_col]["sql"] not in ("text", "bigint"): raise ValueError(f"ids must be strings or integers, got {df[id_col].dtype} values")
     return {**old, "columns": list(cols.values())}
 
 @patch
+def _check_schema(self:PgVectorDocumentStore, conn):
+    "The schema named in `table` exists (a missing one is a ValueError)."
+    if len(self._parts) == 2 and not conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", self._parts[:1]).fetchone():
+        raise ValueError(f"schema {self._parts[0]!r} does not exist: create it (CREATE SCHEMA {self._parts[0]}) or choose a table outside it")
+
+_RELKINDS = {"r": "a table", "p": "a table", "v": "a view", "m": "a materialized view", "S": "a sequence", "f": "a foreign table", "c": "a type",
+             "i": "an index of another table", "I": "an index of another table"}  # pg_class.relkind
+
+@patch
+def _has_index(self:PgVectorDocumentStore, conn, suffix:str) -> bool:
+    "Whether the table's index `<table><suffix>` exists; anything else of that name (a table, another table's index) is a ValueError."
+    name = self.table + suffix
+    row = conn.execute("SELECT c.relkind, i.indrelid = to_regclass(%s) FROM pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid "
+                       "WHERE c.oid = to_regclass(%s)", [self.table, name]).fetchone()
+    if row is None: return False
+    if row[1]: return True
+    raise ValueError(f"table {self.table!r} needs the name {name!r} for an index, but it belongs to {_RELKINDS.get(row[0], 'another relation')}: "
+                     "rename that, or choose another table")
+
+@patch
 def _create(self:PgVectorDocumentStore, conn, lay:dict, added:list):
     "Create the table, or add the columns `added`, and record `lay` as its comment."
     t, cols = self._ident(), {c["name"]: c for c in lay["columns"]}
     if len(added) == len(cols):
+        self._check_schema(conn)
         defs = [sql.SQL("{} {} PRIMARY KEY").format(sql.Identifier(lay["id_col"]), sql.SQL(cols[lay["id_col"]]["sql"]))]
         defs += [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(cols[c]["sql"])) for c in added if c != lay["id_col"]]
         defs += [sql.SQL("{} {}({}) NOT NULL").format(sql.Identifier(_EMB), sql.SQL(lay["vector"]), lay["dim"]),
                  sql.SQL("{} bigint GENERATED ALWAYS AS IDENTITY").format(sql.Identifier(_SEQ))]
         conn.execute(sql.SQL("CREATE TABLE {} ({})").format(t, sql.SQL(", ").join(defs)))
-        conn.execute(sql.SQL("CREATE INDEX {} ON {} ({})").format(self._ident("_seq_idx"), t, sql.Identifier(_SEQ)))
+        if not self._has_index(conn, "_seq_idx"):  # (a relation of that name that is not this index is an error)
+            conn.execute(sql.SQL("CREATE INDEX {} ON {} ({})").format(sql.Identifier(self._parts[-1] + "_seq_idx"), t, sql.Identifier(_SEQ)))
     else:
         for c in added: conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {} {}").format(t, sql.Identifier(c), sql.SQL(cols[c]["sql"])))
     conn.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(t, sql.Literal(_LAYOUT + json.dumps(lay))))
@@ -439,9 +496,9 @@ def _build_memory(rows:int, lay:dict, m:int, cap_gb:float) -> str:
 @patch
 def _index(self:PgVectorDocumentStore, conn, lay:dict, build:bool, rows:int=0):
     "Drop the HNSW index (`build` False) or build it over `rows` rows (True) with memory enough to hold the graph."
-    name = self._ident("_hnsw")
-    if not build: return conn.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(name))
-    if conn.execute("SELECT to_regclass(%s)", [self.table + "_hnsw"]).fetchone()[0]: return
+    exists = self._has_index(conn, "_hnsw")
+    if not build and exists: conn.execute(sql.SQL("DROP INDEX {}").format(self._ident("_hnsw")))
+    if not build or exists: return
     conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", [_build_memory(rows, lay, self.m, self.build_memory_gb)])
     key, kind = _ann_key(lay)
     create = sql.SQL("CREATE INDEX {} ON {} USING hnsw ({} {}) WITH (m = {}, ef_construction = {})").format(
@@ -535,9 +592,10 @@ def _column_indexes(self:PgVectorDocumentStore, conn, lay:dict):
     for col in lay["columns"]:
         c = col["name"]
         kind = col.get("index") if self.indexes is None else "btree" if c in self.indexes else None
-        if kind and c != lay["id_col"]:
+        suffix = f"_{text_hash(c, 8)}_{'idx' if kind == 'btree' else kind}"
+        if kind and c != lay["id_col"] and not self._has_index(conn, suffix):
             conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} USING {} ({})").format(
-                sql.Identifier(f"{self._parts[-1]}_{text_hash(c, 8)}_{'idx' if kind == 'btree' else kind}"), self._ident(), sql.SQL(kind), sql.Identifier(c)))
+                sql.Identifier(self._parts[-1] + suffix), self._ident(), sql.SQL(kind), sql.Identifier(c)))
 
 # %% ../nbs/10_pg_store.ipynb #a959e6d2
 @patch

@@ -482,7 +482,7 @@ def _rows(self:Searcher, results, ids:pd.Index) -> np.ndarray:
     "Store positions of the documents in `results` (None: all), in order, each once."
     if results is None: return np.arange(len(ids))
     if isinstance(results, pd.DataFrame) and "id" not in results.columns: raise ValueError("results must have an 'id' column (e.g. from `search`)")
-    wanted = results["id"] if isinstance(results, pd.DataFrame) else pd.Series([results] if isinstance(results, str) else list(results), dtype=object)
+    wanted = results["id"] if isinstance(results, pd.DataFrame) else pd.Series([results] if np.ndim(results) == 0 else list(results), dtype=object)  # one id (str, int), not its letters
     wanted = pd.unique(np.asarray(wanted, dtype=object))
     pos = ids.get_indexer(wanted)
     if (pos < 0).any(): raise KeyError(f"ids not in the store: {list(wanted[pos < 0])[:10]}")
@@ -502,8 +502,8 @@ def _judged(feedback, docs:pd.DataFrame, topics:list) -> tuple:
     known = fb["topic"].isin(topics)
     errors = [f"feedback: {int((~known).sum())} judgement(s) of topics not scored here: {sorted(set(fb['topic'][~known]))[:5]}"] if not known.all() else []
     fb = fb[known]
-    by_id = pd.Index(docs["id"].map(str)) if len(docs) else pd.Index([])
-    pos = by_id.get_indexer(fb["article"].map(str)) if by_id.is_unique else np.full(len(fb), -1)
+    by_id = pd.Series(np.arange(len(docs)), index=docs["id"].map(str) if len(docs) else pd.Index([]))
+    pos = by_id[~by_id.index.duplicated()].reindex(fb["article"].map(str)).fillna(-1).to_numpy(np.int64)  # an id stored as 5 and as '5': the first
     if "link" in docs.columns and (pos < 0).any():
         links = docs["link"].map(plain).to_numpy()
         by_link = pd.Series(np.arange(len(docs)), index=links)[links != ""]
