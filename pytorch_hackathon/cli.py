@@ -14,7 +14,7 @@ from fastcore.xdg import xdg_cache_home
 
 from .core import atomic_write, check_topics, safe_url, text_hash, utc_time
 from .rss_feeds import CacheDirError, get_feed_df, read_sources
-from .embeddings import Encoder, ModelNotAvailableError
+from .embeddings import Encoder, ModelNotAvailableError, model_key
 from .topic_scoring import ADAPT_MIN_DOCS, Searcher, read_feedback
 from .display import chart_svg, style_topic_scores
 from .history import (HistoryError, flag_new, forget_renamed, history_path, mark_seen, open_history, parse_duration, prune,
@@ -82,13 +82,13 @@ def cached_encoder(cache_dir, # the command's cache folder
                   ) -> Encoder:
     "The command's `Encoder`, caching under `cache_dir/embeddings`; `UsageError` when the model cannot be loaded."
     try: return Encoder(model, use_gpu=use_gpu, cache_dir=Path(cache_dir)/'embeddings')
-    except (ValueError, OSError) as e: raise UsageError(f"cannot load model {model or '(default)'}: {e}") from None
+    except (ValueError, OSError) as e: raise UsageError(f"cannot load model {'(default)' if model is None else repr(model)}: {e}") from None
 
 @contextlib.contextmanager
 def _model_errors(model:str|None):
     "Turn a model that cannot be loaded (when first needed) into a `UsageError`."
     try: yield
-    except ModelNotAvailableError as e: raise UsageError(f"cannot load model {model or '(default)'}: {e}") from None
+    except ModelNotAvailableError as e: raise UsageError(f"cannot load model {'(default)' if model is None else repr(model)}: {e}") from None
 
 # %% ../nbs/12_cli.ipynb #1e9164bc
 _TABLE_COLUMNS = ['title', 'link', 'feed', 'feed_title', 'date', 'first_seen', 'new', 'also_in', 'text']
@@ -197,14 +197,15 @@ def _check_numbers(articles_per_topic, min_score, max_items=1):
 def _history(cache:Path, model, store_url:str|None) -> tuple:
     "(store, path or None, notes) of the run's history, in the cache folder or in PostgreSQL at `store_url`."
     if store_url: return _pg_history(store_url, model), None, []
-    path = history_path(cache, model)
+    path = history_path(cache, model_key(model))  # the model, however it was named
+    if not path.exists() and history_path(cache, model).exists(): path = history_path(cache, model)  # a history kept by an older version
     try: store, note = open_history(path)
     except HistoryError as e: raise UsageError(str(e)) from None
     return store, path, [note] if note else []
 
 def _pg_history(url:str, model) -> PgVectorDocumentStore:
     "The history kept in PostgreSQL at `url`, one table per model; `UsageError` when the server cannot be used."
-    table = 'articles' if model is None else f'articles_{text_hash(str(model), 8)}'
+    table = 'articles' if (key := model_key(model)) is None else f'articles_{text_hash(key, 8)}'
     try: return PgVectorDocumentStore(url, table=table, indexes=('feed', 'date', 'first_seen', 'last_seen'))
     except StoreUnavailable as e: raise UsageError(f"--store: {e}") from None
 
