@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from fastcore.xdg import xdg_cache_home
 
-from .core import atomic_write, check_topics, safe_url, text_hash, utc_time
+from .core import atomic_write, check_topics, read_lines, safe_url, text_hash, utc_time
 from .rss_feeds import CacheDirError, get_feed_df, read_sources
 from .embeddings import Encoder, ModelNotAvailableError, model_key
 from .topic_scoring import ADAPT_MIN_DOCS, Searcher, read_feedback
@@ -54,17 +54,12 @@ def _entries(path, what:str) -> list[str]:
     "The entries of a one-per-line file (or OPML, for feeds); `UsageError` when there are none or it cannot be read."
     p = Path(path)
     if not p.is_file(): raise UsageError(f"{what} file not found: {p}")
-    try: items = read_sources(p) if what == 'feeds' else _topic_lines(p)
+    try: items = read_sources(p) if what == 'feeds' else read_lines(p)
     except (OSError, UnicodeDecodeError, ValueError) as e: raise UsageError(f"cannot read {what} file {p}: {e}") from None
     if not items: raise UsageError(f"no {what} in {p}: write one {'feed URL or path' if what == 'feeds' else 'topic'} per line")
     return items
 
-def _topic_lines(path) -> list[str]:
-    "The lines of a topics file, in order: blank lines, comment lines (`#` then a space, or `#` alone) and repeats dropped."
-    lines = Path(path).read_text(encoding='utf-8-sig').splitlines()
-    return list(dict.fromkeys(s for l in lines if (s := l.strip()) and not re.match(r'#(\s|$)', s)))
-
-def read_topics(path, # a topics file: one topic per line; a line starting with '# ' is a comment ('#rstats' is a topic)
+def read_topics(path, # a topics file: one topic per line; `#` at the start of a line or after a space starts a comment
                ) -> list[str]:
     "The topics of a topics file, in order; `UsageError` when there are none or one is `id`."
     try: return check_topics(_entries(path, 'topics'))
@@ -112,11 +107,11 @@ def _chart_html(articles:pd.DataFrame, scores:pd.DataFrame, min_score:float|None
     shown = _with_scores(articles, scores, ['date', 'first_seen'])
     return chart_svg(shown, shown.attrs['topics'], min_score=min_score, days=30)
 
-_FORMULA = re.compile(r'[=+@\t\r]|-(?![\d.\s]|$)')  # what spreadsheets run as a formula: =, +, @, or - not starting a number
+_NEGATIVE = re.compile(r'-[\d.,]+%?')  # a negative number, which a spreadsheet may read as one
 
 def _inert(v):
-    "A text cell a spreadsheet would run as a formula, with a leading `'` (as OWASP advises for CSV files); anything else as it is."
-    return "'" + v if isinstance(v, str) and _FORMULA.match(v) else v
+    "A text cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR, other than a negative number) with a leading `'`, as OWASP advises; anything else as it is."
+    return "'" + v if isinstance(v, str) and v[:1] in ('=', '+', '-', '@', '\t', '\r') and not _NEGATIVE.fullmatch(v) else v
 
 def scores_csv(articles:pd.DataFrame, # the articles' metadata
                scores:pd.DataFrame, # their topic scores (same index)
@@ -198,7 +193,7 @@ def _history(cache:Path, model, store_url:str|None) -> tuple:
     "(store, path or None, notes) of the run's history, in the cache folder or in PostgreSQL at `store_url`."
     if store_url: return _pg_history(store_url, model), None, []
     path = history_path(cache, model_key(model))  # the model, however it was named
-    if not path.exists() and history_path(cache, model).exists(): path = history_path(cache, model)  # a history kept by an older version
+    if not path.exists() and (named := history_path(cache, model)).exists(): named.rename(path)  # a file named by the model as written
     try: store, note = open_history(path)
     except HistoryError as e: raise UsageError(str(e)) from None
     return store, path, [note] if note else []
@@ -297,13 +292,14 @@ def run(feeds, # feeds file: one URL or path per line
     _check_distinct([(out, 'report'), (csv, 'CSV')], [(feeds, 'feeds file'), (topics, 'topics file'), (feedback, 'feedback file')])
     if feed_out: _check_folder(feed_out, 'topic feeds')
     if feed_url and not (feed_out and safe_url(feed_url)): raise UsageError(f"--feed-url must be an http(s) URL and needs --feed-out, got {feed_url!r}")
-    cache, times, run_at = usable_cache_dir(cache_dir), {}, utc_time(run_at)
+    cache, times = usable_cache_dir(cache_dir), {}
+    encoder = cached_encoder(cache, model, use_gpu)  # a model name that cannot be used fails before any work
     with _cache_lock(cache):  # one run at a time on a cache folder: a second one waits
-        store, path, notes = _history(cache, model, store)
+        store, path, notes, run_at = *_history(cache, model, store), utc_time(run_at)
         with _stage(times, 'fetch'): df = _fetch(feeds, cache, max_items, progress)
         errors, feed_notes = dict(df.attrs['errors']), dict(df.attrs['notes'])
         if df.empty: raise NoArticles(f'no articles: all {len(sources)} sources failed or are empty', errors)
-        df, encoder = mark_seen(store, df, run_at), cached_encoder(cache, model, use_gpu)
+        df = mark_seen(store, df, run_at)
         with _model_errors(model):
             articles, scores, embedded, pruned, warns = _score(df, topic_list, store, encoder, adapt, calibrate, judgements, times, run_at, since, keep, new_only, progress)
         with _stage(times, 'stories'): articles, told, told_scores = _stories(articles, scores, store)
@@ -353,7 +349,7 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(prog='newsbert', description='Score the articles of your feeds against your topics and write a self-contained HTML report.', allow_abbrev=False)
     a = p.add_argument
     a('--feeds', required=True, help='file listing the feeds: one URL or path per line, `#` comments')
-    a('--topics', required=True, help='file listing your topics: one per line, lines starting with "# " are comments')
+    a('--topics', required=True, help='file listing your topics: one per line, `#` comments')
     a('--out', default='report.html', help='the HTML report to write (default: %(default)s)')
     a('--csv', help='also write every article, with its metadata and all topic scores, to this CSV file')
     a('--cache-dir', help='cache folder (default: $XDG_CACHE_HOME/newsbert, else ~/.cache/newsbert)')

@@ -243,7 +243,7 @@ def _column_kind(s:pd.Series) -> str|None:
 # %% ../nbs/02_document_store.ipynb #35a6c96c
 @patch
 def _stored_kind(self:InMemoryDocumentStore, c:str) -> str|None:
-    "The kind of the stored column `c` (None for a new column or one with only missing values), worked out once."
+    "The kind of the stored column `c` (None for a new column or one that never held a value), worked out once and kept, as a database keeps a column's type when its rows go."
     if c not in self._docs.columns: return None
     if c not in self._kinds: self._kinds[c] = _column_kind(self._docs[c])
     return self._kinds[c]

@@ -133,7 +133,7 @@ _BLOCKS = ['p', 'div', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr
 _HIDDEN = ['script', 'style', 'noscript', 'template']
 _WS = re.compile(r'\s+')
 _MAX_HTML = 1_000_000  # characters of one HTML fragment that are read
-_TAGLIKE = re.compile(r'</?(?:p|a|b|i|u|s|q|em|strong|div|span|br|wbr|img|ul|ol|li|dl|dt|dd|h[1-6]|blockquote|pre|code|kbd|tt|'
+_TAGLIKE = re.compile(r'</?(?:p|a|b|i|u|em|strong|div|span|br|wbr|img|ul|ol|li|dl|dt|dd|h[1-6]|blockquote|pre|code|kbd|tt|'
                       r'table|thead|tbody|tr|td|th|figure|figcaption|picture|video|audio|source|iframe|script|style|noscript|'
                       r'section|article|aside|nav|main|header|footer|details|summary|mark|abbr|cite|time|hr|small|big|sup|sub|'
                       r'strike|del|ins|font|center)\b[^<>]*>', re.I)
@@ -182,14 +182,15 @@ class _DeadlineReads:
         return super().recv_into(*args)
 
 class _DeadlineSocket(_DeadlineReads, socket.socket): __slots__ = ()
-class _DeadlineSSLSocket(_DeadlineReads, ssl.SSLSocket): pass
+class _DeadlineSSLSocket(_DeadlineReads, ssl.SSLSocket): __slots__ = ()
 _ARMED = {socket.socket: _DeadlineSocket, ssl.SSLSocket: _DeadlineSSLSocket}
 
-class _HTTPConnection(urllib3.connection.HTTPConnection):
+class _DeadlineConnect:
+    "A connection whose socket, once connected, reads within the download's deadline."
     def connect(self): super().connect(); self.sock.__class__ = _ARMED.get(type(self.sock), type(self.sock))
 
-class _HTTPSConnection(urllib3.connection.HTTPSConnection):
-    def connect(self): super().connect(); self.sock.__class__ = _ARMED.get(type(self.sock), type(self.sock))
+class _HTTPConnection(_DeadlineConnect, urllib3.connection.HTTPConnection): pass
+class _HTTPSConnection(_DeadlineConnect, urllib3.connection.HTTPSConnection): pass
 
 class _Adapter(requests.adapters.HTTPAdapter):
     "A transport adapter whose connections (direct or through an HTTP proxy) read within the download's deadline."
@@ -354,17 +355,17 @@ def _is_telegram(content:bytes) -> bool:
     return b'tgme_widget_message' in content and b'data-post=' in content and _is_html(content)
 
 # %% ../nbs/00_rss_feeds.ipynb #d6b45638
-_FEED_TYPES = ['application/rss+xml', 'application/atom+xml', 'application/rdf+xml', 'application/feed+json',  # not application/json: WordPress's REST API
-               'text/xml', 'application/xml']  # older sites' feeds, taken only when no page link has one of the types above
+_FEED_TYPES = ('application/rss+xml', 'application/atom+xml', 'application/rdf+xml', 'application/feed+json')  # not application/json: WordPress's REST API
+_XML_TYPES = ('text/xml', 'application/xml')  # older sites' feeds, taken only when no page link has one of the types above
 
 def _feed_link(content:bytes, url:str) -> str|None:
     "The absolute URL of the feed an HTML page advertises (the first of the most specific type), if any."
     soup = BeautifulSoup(content, 'html.parser', parse_only=SoupStrainer(['link', 'base']))
     base = soup.find('base', href=True)
     base = _join(url, base['href'].strip()) or url if base else url
-    links = [(_FEED_TYPES.index(t), _join(base, link['href'].strip())) for link in soup.find_all('link', href=True)
-             if 'alternate' in [r.lower() for r in link.get('rel', [])] and (t := link.get('type', '').split(';')[0].lower().strip()) in _FEED_TYPES]
-    return min(links, key=lambda l: l[0] > 3)[1] if links else None
+    links = [(t in _XML_TYPES, _join(base, link['href'].strip())) for link in soup.find_all('link', href=True)
+             if 'alternate' in [r.lower() for r in link.get('rel', [])] and (t := link.get('type', '').split(';')[0].lower().strip()) in _FEED_TYPES + _XML_TYPES]
+    return min(links, key=lambda l: l[0])[1] if links else None  # the first of the most specific type
 
 # %% ../nbs/00_rss_feeds.ipynb #28e17f57
 def _fetch(session, gate, source:str, timeout:float, max_bytes:int, cached:dict|None, local_ok:bool) -> dict:
@@ -494,15 +495,18 @@ def _slow(content:bytes, headers:dict) -> _Parsed|None:
         raise _Failed(f"not a feed: nothing could be parsed{why}")
     return _Parsed(_str(d.feed.get('title')), _str(d.feed.get('author')), [(_struct_iso(e.get('published_parsed') or e.get('updated_parsed')), e) for e in d.entries])
 
-_SLOW_MAX_BYTES = 256_000  # feedparser reads XML that is not well-formed (with a parser whose time grows faster than the size) up to this size
+_SLOW_MAX_BYTES = 2_000_000  # feedparser (pure Python: about 2 s a MB) reads documents up to this size...
+_LOOSE_MAX_BYTES = 256_000  # ...and up to this one those that are not well-formed XML, or where fastfeedparser found entries without text
 
 def _parse_feed(content:bytes, headers:dict) -> _Parsed:
     "A feed document read by fastfeedparser, else by feedparser when fastfeedparser fails or feedparser finds more (entries, or text)."
     content = _fix_dates(_fix_amps(_defuse(_as_utf8(content, headers))))
     if content.lstrip()[:1] == b'{': return _json_feed(content)
-    if (fast := _fast(content)) and fast.entries and not _textless(fast): return fast
+    fast = _fast(content)
+    if fast and fast.entries and (len(content) > _LOOSE_MAX_BYTES or _found(fast)[1]): return fast
     try:
-        if len(content) > _SLOW_MAX_BYTES and not _well_formed(content): raise _Failed(f"not a feed: nothing could be parsed (not well-formed XML over {_SLOW_MAX_BYTES:,} bytes: no fallback parser)")
+        if len(content) > _SLOW_MAX_BYTES or len(content) > _LOOSE_MAX_BYTES and not _well_formed(content):
+            raise _Failed(f"not a feed: nothing could be parsed (too large for the fallback parser: {len(content):,} bytes)")
         slow = _slow(content, {**headers, 'content-type': 'application/xml; charset=utf-8'})
     except _Failed:
         if fast: return fast
@@ -514,8 +518,6 @@ def _well_formed(content:bytes) -> bool:
     try: return etree.fromstring(content, _SAFE_XML) is not None
     except (etree.LxmlError, ValueError): return False
 
-def _textless(p:_Parsed) -> bool: return not any(e.get('description') or e.get('summary') or e.get('content') for _, e in p.entries)
-
 def _found(p:_Parsed) -> tuple[int, int]:
     "(entries, entries with text) of a reading."
     return len(p.entries), sum(bool(e.get('description') or e.get('summary') or e.get('content')) for _, e in p.entries)
@@ -526,14 +528,15 @@ def _json_feed(content:bytes) -> _Parsed:
     try: d = json.loads(content)
     except ValueError as e: raise _Failed(f"not a feed: invalid JSON ({shorten(str(e), 80)})") from None
     if not isinstance(d, dict) or not isinstance(d.get('items'), list): raise _Failed("not a feed: JSON without a JSON Feed's list of items")
-    d['items'] = [_json_item(i) for i in d['items'] if isinstance(i, dict)]
+    d = _json_item(d) | {'items': [_json_item(i) for i in d['items'] if isinstance(i, dict)]}
     if fast := _fast(json.dumps(d).encode()): return fast
     raise _Failed("not a feed: a JSON Feed that could not be read")
 
 def _json_item(i:dict) -> dict:
-    "A JSON Feed item with authors as objects, and without dates that are not strings or attachments that are not objects."
-    people = [a for a in ([i.get('author')] + (i['authors'] if isinstance(i.get('authors'), list) else [])) if a]
-    i = {k: v for k, v in i.items() if k not in ('author', 'authors') and not (k.startswith('date_') and not isinstance(v, str))}
+    "A JSON Feed item (or the feed itself) with authors as objects, and without dates or links that are not strings or attachments that are not objects."
+    many = i.get('authors')
+    people = [a for a in [i.get('author'), *(many if isinstance(many, list) else [many])] if a]
+    i = {k: v for k, v in i.items() if k not in ('author', 'authors') and (isinstance(v, str) or not (k.startswith('date_') or k.endswith('url')))}
     if 'attachments' in i: i['attachments'] = [a for a in i['attachments'] if isinstance(a, dict)] if isinstance(i['attachments'], list) else []
     return i | ({'authors': [a if isinstance(a, dict) else {'name': str(a)} for a in people]} if people else {})
 
@@ -571,11 +574,11 @@ def _newest(entries:list[tuple], max_items:int) -> tuple[list[tuple], str|None]:
     return kept, f"kept the newest {max_items:,} of {len(entries):,} entries (max_items={max_items})"
 
 def _plausible_dates(entries:list[tuple]) -> tuple[list[tuple], str|None]:
-    "(date, ...) `entries` with dates before 1970 or more than a day ahead dropped, and a note when some were."
+    "(date, ...) `entries` with dates on 1970-01-01 or before, or more than a day ahead, dropped; and a note when some were."
     last = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
     kept = [(d if d is None or '1970-01-02' <= d <= last else None, *rest) for d, *rest in entries]
     n = sum(a[0] != b[0] for a, b in zip(entries, kept))
-    return kept, f"{n:,} entries dated before 1970 or in the future: their dates were dropped" if n else None
+    return kept, f"{n:,} entries dated 1970-01-01 or before, or in the future: their dates were dropped" if n else None
 
 _XML_BASE = re.compile(rb'<(?:\w+:)?feed\b[^>]*?\bxml:base\s*=\s*["\']([^"\']+)')
 _ENTRY_TAG, _BASE_ATTR = re.compile(rb'<(?:\w+:)?(?:entry|item)\b([^>]*)>'), re.compile(rb'\bxml:base\s*=\s*["\']([^"\']+)')

@@ -79,11 +79,14 @@ def _distinct_pairs(i:np.ndarray, j:np.ndarray, s:np.ndarray):
     return a[keep], b[keep], s[keep]
 
 # %% ../nbs/06_stories.ipynb #ddf1decf
-def _same_keys(values) -> np.ndarray:
-    "For each position, the first position with the same non-empty value (itself when none)."
-    s = pd.Series(list(values), dtype=object)
-    first = pd.Series(np.arange(len(s))).groupby(s.where(s != "").fillna("")).transform("first").to_numpy()
-    return np.where(s.to_numpy() != "", first, np.arange(len(s)))
+def _chained(keys, days=None) -> tuple:
+    "Pairs (i, j) of rows with the same non-empty key: each row with the one before it in date order (then row order)."
+    k = pd.Series(list(keys), dtype=object).fillna("")
+    d = np.zeros(len(k)) if days is None else np.nan_to_num(days, nan=np.inf)
+    order = np.lexsort((np.arange(len(k)), d, k.factorize()[0]))
+    ks = k.to_numpy()[order]
+    same = (ks[1:] == ks[:-1]) & (ks[1:] != "")
+    return order[1:][same], order[:-1][same]
 
 def _article_link(u) -> str:
     "A link as the key of its article: without its fragment, and '' for a site's home page (which many articles link to)."
@@ -92,10 +95,9 @@ def _article_link(u) -> str:
 
 def _forced_pairs(df:pd.DataFrame, texts:list, days=None, max_days:float=np.inf):
     "Pairs (i, j) that are one story whatever their similarity: the same text (case and spacing aside) or the same article link, at most `max_days` apart."
-    keys = [_same_keys(" ".join(t.lower().split()) for t in texts)]
-    if "link" in df.columns: keys.append(_same_keys(_article_link(u) for u in df["link"]))
-    i = np.concatenate([np.flatnonzero(k != np.arange(len(k))) for k in keys]).astype(np.int64)
-    j = np.concatenate([k[k != np.arange(len(k))] for k in keys]).astype(np.int64)
+    pairs = [_chained((" ".join(t.lower().split()) for t in texts), days)]
+    if "link" in df.columns: pairs.append(_chained((_article_link(u) for u in df["link"]), days))
+    i, j = (np.concatenate(x).astype(np.int64) for x in zip(*pairs))
     near = np.ones(len(i), bool) if days is None else ~(np.abs(days[i] - days[j]) > max_days)  # undated pairs stay
     return i[near], j[near]
 

@@ -444,9 +444,10 @@ def _check_documents(df, text_col:str):
     if not {text_col, "title"} & set(df.columns): raise ValueError(f"no text column {text_col!r} and no 'title' in the documents (columns: {list(df.columns)})")
 
 def _new_ids(df:pd.DataFrame, texts:list) -> list:
-    "Ids for rows without one: a hash of the link and title where there is a link, else of the text."
+    "Ids for rows without one: a hash of the link (with the title where rows share a link), else of the text."
     links, titles = df.get("link", pd.Series([""] * len(df))).map(plain), df.get("title", pd.Series([""] * len(df))).map(plain)
-    return text_ids([f"{l}\x1f{t}" if l else x for l, t, x in zip(links, titles, texts)])
+    shared = links.duplicated(keep=False).to_numpy()
+    return text_ids([(f"{l}\x1f{t}" if same else l) if l else x for l, t, x, same in zip(links, titles, texts, shared)])
 
 @patch
 def add_texts(self:Searcher,
