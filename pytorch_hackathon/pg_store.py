@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_pg_store.ipynb #4a4140c3
 from __future__ import annotations
-import atexit, contextlib, importlib.util, json, logging, math, os, re, secrets, shutil, socket, subprocess, tempfile, time, weakref
+import atexit, contextlib, importlib.util, json, logging, math, os, re, secrets, shutil, socket, subprocess, sys, tempfile, time, weakref
 from functools import partial
 from pathlib import Path
 
@@ -82,6 +82,20 @@ def _run_pg(args:list, folder:Path, ids, timeout=120):
         r = subprocess.run(args, stdout=out, stderr=subprocess.STDOUT, cwd=folder, timeout=timeout, **kw)
     if r.returncode: raise RuntimeError(f"{Path(args[0]).name} failed: {(folder / 'ctl.out').read_text()[-2000:]}")
 
+_WATCHDOG = """import os, shutil, signal, sys, time
+owner, pidfile, folder = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+while os.path.isdir(folder) and os.getppid() == owner: time.sleep(0.5)
+if os.path.isdir(folder):  # the owner died without stopping its server (a signal, a kill)
+    try: os.kill(int(open(pidfile).readline()), signal.SIGQUIT); time.sleep(3)
+    except (OSError, ValueError): pass
+    shutil.rmtree(folder, ignore_errors=True)
+"""
+
+def _watch(folder:Path):
+    "A process that stops the server in `folder` and removes it when this process dies before doing so itself."
+    subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(folder / "data" / "postmaster.pid"), str(folder)],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
 @contextlib.contextmanager
 def throwaway_server(fsync:bool=False, # False: faster and safe only for data you can lose (tests)
                      settings:dict|None=None, # more server settings, e.g. {"shared_buffers": "1GB"}
@@ -89,6 +103,7 @@ def throwaway_server(fsync:bool=False, # False: faster and safe only for data yo
     "A private PostgreSQL with pgvector on a free port of 127.0.0.1; yields its URL, stops it and removes its files on exit."
     pg, ids = _pg_bin(), _system_user() if os.geteuid() == 0 else None
     folder = Path(tempfile.mkdtemp(prefix="newsbert-pg-"))
+    remove = partial(shutil.rmtree, folder, ignore_errors=True)  # bound now: it works even while the interpreter shuts down
     try:
         if ids:
             os.chown(folder, *ids)
@@ -104,10 +119,11 @@ def throwaway_server(fsync:bool=False, # False: faster and safe only for data yo
         done = []
         def stop():
             if not done: done.append(1); _run_pg([pg / "pg_ctl", "-D", folder / "data", "-m", "fast", "-w", "stop"], folder, ids)
-        atexit.register(stop)  # stopped even when the process ends inside the `with`
+        atexit.register(stop)  # stopped even when the process ends inside the `with`...
+        _watch(folder)  # ...or is killed by a signal
         try: yield f"postgresql://postgres:{password}@127.0.0.1:{port}/postgres"
-        finally: atexit.unregister(stop); stop()
-    finally: shutil.rmtree(folder, ignore_errors=True)
+        finally: stop()
+    finally: remove()
 
 # %% ../nbs/10_pg_store.ipynb #dcfe18b3
 _TEXT, _JSON = "text", "jsonb"
