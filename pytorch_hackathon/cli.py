@@ -232,7 +232,7 @@ def _feedback(path):
 def _score(df:pd.DataFrame, topics:list, store, encoder, adapt, calibrate, feedback, times:dict, run_at, since, keep, new_only, progress) -> tuple:
     "(articles, scores, texts embedded, articles pruned, notes) after adding `df` to `store` and pruning it: the stored articles of `df`'s feeds (failed ones too) to show, indexed by id."
     searcher = Searcher(encoder=encoder, document_store=store)
-    with _stage(times, 'embed'): searcher.add_texts(df, progress=progress)
+    with _stage(times, 'embed'): searcher.add_texts(df.drop(columns='new'), progress=progress)  # `new` is this run's: `_shown` works it out
     forget_renamed(store, df)  # a feed that changed an article's id: now that the new id is stored, the old one goes
     embedded, pruned = encoder.n_encoded, prune(store, keep, run_at)
     docs = _shown(store.filter_documents(None), run_at, since, new_only, set(df['feed']) | set(df.attrs['errors']))

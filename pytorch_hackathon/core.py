@@ -80,10 +80,15 @@ def feed_label(feed, # the feed's address: a URL or a path
     if p.scheme.lower() == 'file' or '://' not in s: return Path(p.path if p.scheme.lower() == 'file' else s).name or s
     return s
 
+def _iso_time(s:str) -> pd.Timestamp|None:
+    "The time an ISO 8601 string names (naive when it has no offset), or None."
+    try: return pd.Timestamp(s) if re.match(r'\d{4}-\d\d-\d\d', s) else None
+    except ValueError: return None
+
 def short_date(d) -> str:
-    "A date as `2026-11-20 18:30` in UTC (a naive one is taken as UTC); '' when missing; a string as it is."
-    if isinstance(d, str) or plain(d) == '': return plain(d)
-    t = pd.Timestamp(d)
+    "A date as `2026-11-20 18:30` in UTC (a naive one is taken as UTC, an ISO 8601 string read as a date); '' when missing; other text as it is."
+    if plain(d) == '': return ''
+    if (t := _iso_time(d) if isinstance(d, str) else pd.Timestamp(d)) is None: return d
     return (t.tz_convert('UTC') if t.tzinfo else t).strftime('%Y-%m-%d %H:%M')
 
 # %% ../nbs/00_core.ipynb #637216fb

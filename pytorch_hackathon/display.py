@@ -107,6 +107,12 @@ def _table_styles(view:pd.DataFrame, topics:list) -> list:
     css += [(f'th.col{where[t]}', 'text-align: right') for t in topics]
     return [{'selector': s, 'props': p} for s, p in css]
 
+def _warn_if_cut(view:pd.DataFrame):
+    "Warn when pandas would cut the styled table (it renders at most `styler.render.max_elements` cells)."
+    if view.size > (limit := pd.get_option('styler.render.max_elements')):
+        warnings.warn(f"pandas shows at most {limit:,} cells of a styled table and this one has {view.size:,}: rows will be cut; "
+                      f"pd.set_option('styler.render.max_elements', {view.size}) shows them all", stacklevel=3)
+
 def style_topic_scores(scores_df:pd.DataFrame, # from `Searcher.get_topic_score_df`
                        topics=None, # the topic columns to show (default: `topic_columns(scores_df)`)
                        max_text:int=300, # characters of text shown per article
@@ -116,6 +122,7 @@ def style_topic_scores(scores_df:pd.DataFrame, # from `Searcher.get_topic_score_
     if not isinstance(max_text, int) or max_text < 1: raise ValueError(f"max_text must be a positive integer, got {max_text!r}")
     topics = topic_columns(scores_df) if topics is None else _check_topics(scores_df, topics)
     view = pd.DataFrame(_view_columns(scores_df.reset_index(drop=True), topics, max_text), index=range(len(scores_df)))
+    _warn_if_cut(view)
     styler = view.style.set_table_styles(_table_styles(view, topics))
     scored = [t for t in topics if view[t].notna().any()]
     if scored: styler = styler.background_gradient(cmap=GREEN.with_extremes(bad='white'), subset=scored).apply(_best_marks, topics=scored, axis=None, subset=scored)  # a missing score: blank
@@ -223,10 +230,10 @@ def interactive_topic_scores(scores:pd.DataFrame, # from `Searcher.get_topic_sco
 # %% ../nbs/04_display.ipynb #416f3fd1
 def _article_days(df:pd.DataFrame, topics:list) -> pd.Series:
     "Each article's day (UTC midnight): its `date`, else its `first_seen`; NaT when neither."
-    day = pd.Series(pd.NaT, index=df.index, dtype='datetime64[ns, UTC]')
+    day = pd.Series(pd.NaT, index=df.index, dtype='datetime64[us, UTC]')
     for c in ('date', 'first_seen'):
         if c in df.columns and c not in topics:
-            day = day.fillna(pd.to_datetime(df[c], utc=True, errors='coerce', format='mixed').astype('datetime64[ns, UTC]'))
+            day = day.fillna(pd.to_datetime(df[c], utc=True, errors='coerce', format='mixed').astype('datetime64[us, UTC]'))
     return day.dt.floor('D')
 
 def _topic_hits(df:pd.DataFrame, topics:list, min_score) -> np.ndarray:
@@ -289,7 +296,7 @@ def topic_chart(scores:pd.DataFrame, # from `Searcher.get_topic_score_df`
     rule = 'best topic of each article' if min_score is None else f'score ≥ {min_score:.0%}'
     fig = Figure(figsize=(min(3.2 + .24 * len(counts), 12), .8 + .24 * max(len(counts.columns), 2)), layout='constrained')
     ax = fig.add_subplot()
-    ax.set_title(f'Articles per topic and day (UTC), {rule}', loc='left', fontsize=9)
+    fig.suptitle(f'Articles per topic and day (UTC)\n{rule}', x=0.01, ha='left', fontsize=9)  # from the figure's edge, on two lines: a few days' chart is narrow
     if len(counts) and len(counts.columns): _grid(ax, counts)
     else: ax.text(.5, .5, 'no dated articles', ha='center', va='center', fontsize=9); ax.set_axis_off()
     return fig

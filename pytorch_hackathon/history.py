@@ -83,8 +83,12 @@ def open_history(path, # the history file (see `history_path`); it need not exis
     path, notes = Path(path), []
     if path.parent.is_dir() and (n := _sweep_temps(path, temp_age)): notes.append(f"removed {n} temporary file{'s'[:n != 1]} left by interrupted saves")
     if not path.exists() and not path.is_symlink(): return InMemoryDocumentStore(), '; '.join(notes) or None
+    if path.is_dir(): raise HistoryError(f"the history {path} is a folder, not a history file; nothing was changed")
     try: return _load(path), '; '.join(notes) or None
-    except _UNREADABLE as e: reason = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+    except _UNREADABLE as e:
+        if isinstance(e, OSError) and e.errno is not None:  # the system's error (permissions, a disk): the file may be fine
+            raise HistoryError(f"the history {path} cannot be read now ({e.strerror or e}); nothing was changed") from None
+        reason = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
     aside = _set_aside(path)
     notes.append(f"the history {path} could not be read ({reason}); it was kept as {aside.name} and a new history begins")
     return InMemoryDocumentStore(), '; '.join(notes)
@@ -125,8 +129,13 @@ def mark_seen(store, # the history: any store with `filter_documents` (haystack 
     if len(moved):
         links = df['link'].map(plain)
         first, seen = first.fillna(links.map(moved.groupby('link')['first_seen'].min())), seen | links.isin(set(moved['link']))
-    out = df.assign(first_seen=first.fillna(run_at), last_seen=pd.Series(run_at, index=df.index).astype('datetime64[us, UTC]'))
+    out = _utc_dates(df).assign(first_seen=first.fillna(run_at), last_seen=pd.Series(run_at, index=df.index).astype('datetime64[us, UTC]'))
     return out.assign(new=~seen.to_numpy(bool))
+
+def _utc_dates(df:pd.DataFrame) -> pd.DataFrame:
+    "`df` with a naive `date` column read as UTC, as `within` and `prune` read naive dates."
+    d = df.get('date')
+    return df.assign(date=d.dt.tz_localize('UTC')) if d is not None and pd.api.types.is_datetime64_dtype(d) else df
 
 def _renamed(store, df:pd.DataFrame) -> pd.DataFrame:
     "The stored articles (id, link, first_seen) of the feed of an article of `df`, with its link, under another id, and alone with that link in that feed: the feed changed its id."

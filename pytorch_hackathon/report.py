@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from .core import escape, feed_label, plain, safe_url, score_text, short_date
+from .core import escape, feed_label, plain, safe_url, score_text, short_date, utc_time
 
 # %% auto #0
 __all__ = ['CSP', 'topic_walls', 'selected', 'card_html', 'render_report']
@@ -20,7 +20,7 @@ def topic_walls(scores:pd.DataFrame, # one column per topic, scores in [0, 1]
                ) -> dict[str, list]:
     "For each topic, the index labels of its articles, best first: its best-topic articles, or all above `min_score`."
     if scores.empty: return {t: [] for t in scores.columns}
-    best = scores.idxmax(axis=1)
+    best = scores.fillna(float('-inf')).idxmax(axis=1).where(scores.notna().any(axis=1))  # a row without any score has no best topic
     def wall(t):
         keep = (best == t) if min_score is None else (scores[t] >= min_score)
         return scores.loc[keep, t].sort_values(ascending=False, kind='stable').head(n).index.tolist()
@@ -101,8 +101,8 @@ def render_report(articles:pd.DataFrame, # the articles' metadata, one row per a
                   notes:list|None=None, # other lines to show under the header (e.g. about the history)
                  ) -> str:
     "The whole report as one self-contained HTML page."
-    run_at, errors, walls = run_at or datetime.now(timezone.utc), errors or {}, topic_walls(scores) if walls is None else walls
-    when = run_at.astimezone(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    run_at, errors, walls = utc_time(run_at), errors or {}, topic_walls(scores) if walls is None else walls  # naive times are UTC, as everywhere
+    when = run_at.strftime('%Y-%m-%d %H:%M UTC')
     counts = f'{len(articles)} articles' + (f' from {n_sources - len(errors)} of {n_sources} sources' if n_sources is not None else '') + f', {scores.shape[1]} topics'
     extra = ''.join(f'<p class="meta">{escape(n, 500)}</p>' for n in notes or [])
     chart = f'<h2>Articles per topic and day</h2><div class="chart">{chart_html}</div>' if chart_html else ''
