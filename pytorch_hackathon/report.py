@@ -4,8 +4,9 @@
 
 # %% ../nbs/11_report.ipynb #27a61494
 from __future__ import annotations
-from datetime import datetime, timezone
+from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from .core import escape, feed_label, plain, safe_url, score_text, short_date, utc_time
@@ -19,6 +20,7 @@ def topic_walls(scores:pd.DataFrame, # one column per topic, scores in [0, 1]
                 n:int=50, # at most this many articles per topic
                ) -> dict[str, list]:
     "For each topic, the index labels of its articles, best first: its best-topic articles, or all above `min_score`."
+    if not isinstance(n, int) or n < 1: raise ValueError(f"n must be a positive integer, got {n!r}")
     if scores.empty: return {t: [] for t in scores.columns}
     best = scores.fillna(float('-inf')).idxmax(axis=1).where(scores.notna().any(axis=1))  # a row without any score has no best topic
     def wall(t):
@@ -43,7 +45,7 @@ def _date_text(d) -> str:
 def _also_in(article:dict) -> str:
     "The 'also in' line of a story told by several sources, or ''."
     others = article.get('also_in')
-    if not isinstance(others, (list, tuple)) or not others: return ''
+    if not isinstance(others, (list, tuple, np.ndarray)) or not len(others): return ''  # an array after a Parquet round trip
     return f'<p class="also">also in: {escape(", ".join(map(plain, others)), 300)}</p>'
 
 def card_html(article:dict, # an article's metadata
