@@ -304,7 +304,7 @@ def _http_get(session, gate, url:str, headers:dict, timeout:float, max_bytes:int
                     if wait is None:
                         if r.status_code not in (200, 304): raise _Failed(f"HTTP {r.status_code} {r.reason}".strip() + (f" (after {retries - 1} retries)" if retries > 1 else ''))
                         return r, _read_capped(r, max_bytes, deadline, timeout) if r.status_code == 200 else b'', url
-                    gate.hold(url, wait)
+                    if time.monotonic() + wait < deadline: gate.hold(url, wait)  # a pause this request takes anyway: the host's others take it too
             if time.monotonic() + wait >= deadline:
                 raise _Failed(f"HTTP {r.status_code} {r.reason}, Retry-After {wait:g} s exceeds the {timeout:g} s timeout")
     finally: _DEADLINE.at = None
