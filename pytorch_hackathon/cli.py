@@ -132,10 +132,12 @@ def _check_folder(path, what:str):
     if not os.access(base, os.W_OK): raise UsageError(f"cannot write the {what}: {base} is not writable")
 
 def _check_writable(path, what:str):
-    "`UsageError` now, before the work, when `path` cannot be written as a file (a folder, a device or pipe, no such folder, a folder that refuses new files)."
+    "`UsageError` now, before the work, when `path` cannot be written (a folder, no such folder, one that refuses new files, a device or pipe that is not writable)."
     p = Path(path)
     if p.is_dir(): raise UsageError(f"cannot write the {what}: {p} is a folder")
-    if p.exists() and not p.is_file(): raise UsageError(f"cannot write the {what}: {p} is not a regular file")
+    if p.exists() and not p.is_file():  # a device or a pipe (`/dev/null`, `/dev/stdout`): written to as it is
+        if not os.access(p, os.W_OK): raise UsageError(f"cannot write the {what}: {p} is not writable")
+        return
     if not p.parent.is_dir(): raise UsageError(f"cannot write the {what}: no folder {p.parent}")
     try: tempfile.TemporaryFile(dir=p.parent).close()  # outputs are written beside, then moved
     except OSError as e: raise UsageError(f"cannot write the {what}: {p.parent} does not take new files ({e.strerror or e})") from None

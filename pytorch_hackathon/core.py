@@ -137,8 +137,11 @@ def atomic_path(path, # the file to write
 def atomic_write(path, # the file to write
                  data:str|bytes, # its whole content (str is written as UTF-8)
                 ) -> Path:
-    "Write `data` to `path` so that a reader, or a crash, never sees half a file."
-    with atomic_path(path) as tmp: Path(tmp).write_bytes(data.encode('utf-8') if isinstance(data, str) else data)
+    "Write `data` to `path` so that a reader, or a crash, never sees half a file; a device or a pipe (`/dev/null`, `/dev/stdout`) is written to as it is."
+    data = data.encode('utf-8') if isinstance(data, str) else data
+    if Path(path).exists() and not Path(path).is_file(): Path(path).write_bytes(data)  # never replaced by a file
+    else:
+        with atomic_path(path) as tmp: Path(tmp).write_bytes(data)
     return Path(path)
 
 # %% ../nbs/00_core.ipynb #4bea5916
