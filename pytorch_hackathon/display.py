@@ -195,7 +195,7 @@ def rows(self:TopicScoreView) -> pd.DataFrame:
     if self.widget is None or not topics: return df
     if self.new_only is not None and self.new_only.value: df = df[df['new'].eq(True)]
     if self.min_score.value > 0: df = filter_topic_scores(df, topics, self.min_score.value)
-    if self.sort_by.value != 'best score': return sort_by_topic(df, self.sort_by.value)
+    if self.sort_by.value in topics: return sort_by_topic(df, self.sort_by.value)  # a topic not shown: by the best score shown
     best = df[topics].max(axis=1).reset_index(drop=True)
     return df.iloc[best.sort_values(ascending=False, kind='stable', na_position='last').index]
 
