@@ -76,14 +76,13 @@ def cached_encoder(cache_dir, # the command's cache folder
                    use_gpu:bool|None=None, # None: a GPU when there is one
                   ) -> Encoder:
     "The command's `Encoder`, caching under `cache_dir/embeddings`; `UsageError` when the model cannot be loaded."
-    try: return Encoder(model, use_gpu=use_gpu, cache_dir=Path(cache_dir)/'embeddings')
-    except (ValueError, OSError) as e: raise UsageError(f"cannot load model {'(default)' if model is None else repr(model)}: {e}") from None
+    with _model_errors(model, (ValueError, OSError)): return Encoder(model, use_gpu=use_gpu, cache_dir=Path(cache_dir)/'embeddings')
 
 @contextlib.contextmanager
-def _model_errors(model:str|None):
-    "Turn a model that cannot be loaded (when first needed) into a `UsageError`."
+def _model_errors(model:str|None, errors=(ModelNotAvailableError,)):
+    "Turn a model that cannot be loaded (`errors`, by default when it is first needed) into a `UsageError`."
     try: yield
-    except ModelNotAvailableError as e: raise UsageError(f"cannot load model {'(default)' if model is None else repr(model)}: {e}") from None
+    except errors as e: raise UsageError(f"cannot load model {'(default)' if model is None else repr(model)}: {e}") from None
 
 # %% ../nbs/12_cli.ipynb #1e9164bc
 _TABLE_COLUMNS = ['title', 'link', 'feed', 'feed_title', 'date', 'first_seen', 'new', 'also_in', 'text']
@@ -214,9 +213,9 @@ def _durations(since, keep) -> tuple:
         raise UsageError(f"--keep {keep} is under an hour (m means minutes): the history would forget every article that left its feed; e.g. 26w keeps half a year")
     return since, kept
 
-def _shown(docs:pd.DataFrame, run_at, since, new_only:bool, feeds:set) -> pd.DataFrame:
-    "The stored articles the report and CSV show: of the run's `feeds`, within `since`, only new ones if `new_only`."
-    docs = flag_new(docs[docs['feed'].isin(feeds)], run_at)
+def _shown(docs:pd.DataFrame, run_at, since, new_only:bool) -> pd.DataFrame:
+    "The stored articles (of the run's feeds) the report and CSV show: within `since`, only new ones if `new_only`."
+    docs = flag_new(docs, run_at)
     if since: docs = within(docs, since, run_at)
     return docs[docs['new']] if new_only else docs
 
@@ -237,7 +236,8 @@ def _score(df:pd.DataFrame, topics:list, store, encoder, adapt, calibrate, feedb
     with _stage(times, 'embed'): searcher.add_texts(df.drop(columns='new'), progress=progress)  # `new` is this run's: `_shown` works it out
     forget_renamed(store, df)  # a feed that changed an article's id: now that the new id is stored, the old one goes
     embedded, pruned = encoder.n_encoded, prune(store, keep, run_at)
-    docs = _shown(store.filter_documents(None), run_at, since, new_only, set(df['feed']) | set(df.attrs['errors']))
+    feeds = sorted(set(df['feed']) | set(df.attrs['errors']))  # failed ones too: their stored articles stay in the report
+    docs = _shown(store.filter_documents({'field': 'feed', 'operator': 'in', 'value': feeds}), run_at, since, new_only)
     with _stage(times, 'score'): table = searcher.get_topic_score_df(topics, results=docs['id'], adapt=adapt, calibrate=calibrate, feedback=feedback)
     articles = docs.set_index('id', drop=False)
     return articles, table.set_index('id')[topics].reindex(articles.index), embedded, pruned, list(table.attrs.get('errors', []))
@@ -297,7 +297,7 @@ def run(feeds, # feeds file: one URL or path per line
     cache, times = usable_cache_dir(cache_dir), {}
     encoder = cached_encoder(cache, model, use_gpu)  # a model name that cannot be used fails before any work
     with _cache_lock(cache):  # one run at a time on a cache folder: a second one waits
-        store, path, notes, run_at = *_history(cache, model, store), utc_time(run_at)
+        store, path, history_notes, run_at = *_history(cache, model, store), utc_time(run_at)
         with _stage(times, 'fetch'): df = _fetch(feeds, cache, max_items, progress)
         errors, feed_notes = dict(df.attrs['errors']), dict(df.attrs['notes'])
         if df.empty: raise NoArticles(f'no articles: all {len(sources)} sources failed or are empty', errors)
@@ -305,10 +305,9 @@ def run(feeds, # feeds file: one URL or path per line
         with _model_errors(model):
             articles, scores, embedded, pruned, warns = _score(df, topic_list, store, encoder, adapt, calibrate, judgements, times, run_at, since, keep, new_only, progress)
         with _stage(times, 'stories'): articles, told, told_scores = _stories(articles, scores, store)
-        history_notes = notes
         walls = topic_walls(told_scores, min_score, articles_per_topic)
         with _stage(times, 'report'):
-            notes = [f"{int(df['new'].sum())} new articles this run; {len(store)} in the history"] + notes + [f'{s}: {n}' for s, n in feed_notes.items()]
+            notes = [f"{int(df['new'].sum())} new articles this run; {len(store)} in the history"] + history_notes + [f'{s}: {n}' for s, n in feed_notes.items()]
             write_outputs(told, told_scores, out, None, walls, min_score, errors=errors, n_sources=len(sources), run_at=run_at, notes=notes)
             if csv: _write_csv(csv, articles, scores)
             if feed_out: _feeds_out(told, told_scores, walls, feed_out, run_at, feed_url)

@@ -464,9 +464,8 @@ def _json_texts(s:pd.Series) -> pd.Series|None:
     if any(t is None and not is_missing(v) for t, v in zip(texts, s)): return None
     return pd.Series(texts, index=s.index, dtype=object)
 
-def _metadata_table(docs:pd.DataFrame) -> pa.Table:
-    "The metadata as an Arrow table with pandas' dtype information; Arrow-typed columns as they are."
-    arrow_cols = [c for c in docs if isinstance(docs[c].dtype, pd.ArrowDtype)]  # pandas metadata cannot restore these
+def _metadata_table(docs:pd.DataFrame, arrow_cols:list) -> pa.Table:
+    "The metadata as an Arrow table with pandas' dtype information; the Arrow-typed columns `arrow_cols` as they are (pandas metadata cannot restore them)."
     try: table = pa.Table.from_pandas(docs.drop(columns=arrow_cols), preserve_index=False)
     except (pa.ArrowException, TypeError, ValueError) as e: raise ValueError(f"cannot save the document metadata: {e}") from None
     for c in arrow_cols: table = table.append_column(c, pa.chunked_array([pa.array(docs[c].array)]))
@@ -482,14 +481,15 @@ def _json_columns(self:InMemoryDocumentStore) -> dict:
 def _to_arrow(self:InMemoryDocumentStore) -> pa.Table:
     "The store as an Arrow table: metadata columns, the vectors as fixed-size binary, layout in the schema metadata."
     docs, as_json = self._docs, self._json_columns()
-    table = _metadata_table(docs.assign(**as_json))
+    arrow_cols = [c for c in docs if isinstance(docs[c].dtype, pd.ArrowDtype)]
+    table = _metadata_table(docs.assign(**as_json), arrow_cols)
     d = None if self._X is None else self._X.shape[1]
     if d is not None:
         width = pa.binary(4 * d)
         vectors = pa.FixedSizeBinaryArray.from_buffers(width, self._n, [None, pa.py_buffer(self._X[:self._n])])
         table = table.append_column(pa.field(_EMB, width, nullable=False), vectors)
     layout = {"format": 2 if as_json else 1, "id_col": self._id_col, "dim": d, "columns": list(docs.columns),
-              "arrow": [c for c in docs if isinstance(docs[c].dtype, pd.ArrowDtype)], "object": [c for c in docs if docs[c].dtype == object],
+              "arrow": arrow_cols, "object": [c for c in docs if docs[c].dtype == object],
               "json": list(as_json)}
     return table.replace_schema_metadata({**(table.schema.metadata or {}), _META_KEY: json.dumps(layout)})
 

@@ -128,7 +128,7 @@ def _model_id(model_name) -> str:
     if model_name in _BUNDLED_NAMES: return f"{_BUNDLED}=={metadata.version(_BUNDLED)}"
     p = Path(model_name).expanduser()
     if _found_locally(model_name): return f"{p.resolve()}@{_folder_fingerprint(p)}"
-    return str(p.resolve()) if p.exists() else str(model_name)
+    return model_key(model_name)
 
 # %% ../nbs/01_embeddings.ipynb #4a159c27
 def model_key(model_name:str|None=None, # a model name or folder, as a user wrote it (None: the bundled default)

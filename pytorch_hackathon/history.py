@@ -26,9 +26,9 @@ _MAX_DURATION = timedelta(days=36525)  # 100 years: dates stay within what panda
 def parse_duration(s, # e.g. '36h', '7d', '2w', '30m' or '1d12h'; a `timedelta` is returned as it is
                   ) -> timedelta:
     "A positive duration of at most 100 years written as numbers with units m (minutes), h, d or w; `ValueError` for anything else."
-    text = s.strip() if isinstance(s, str) else ''
     if isinstance(s, timedelta): d = s if s > timedelta(0) else None
     else:
+        text = s.strip() if isinstance(s, str) else ''
         try: d = sum((timedelta(**{_UNITS[u]: float(n)}) for n, u in re.findall(_PART, text)), timedelta()) if re.fullmatch(f'(?:{_PART})+', text) else None
         except OverflowError: d = None
     if not d: raise ValueError(f"bad duration {s!r}: write a positive number and a unit m, h, d or w, e.g. 36h, 7d, 2w")
@@ -128,7 +128,7 @@ def mark_seen(store, # the history: any store with `filter_documents` (haystack 
     first, seen = known.reindex(pd.Index(df['id'], dtype=object)).set_axis(df.index), df['id'].isin(known.index)
     if len(moved):
         links = df['link'].map(plain)
-        first, seen = first.fillna(links.map(moved.groupby('link')['first_seen'].min())), seen | links.isin(set(moved['link']))
+        first, seen = first.fillna(links.map(moved.set_index('link')['first_seen'])), seen | links.isin(set(moved['link']))
     out = _utc_dates(df).assign(first_seen=first.fillna(run_at), last_seen=pd.Series(run_at, index=df.index).astype('datetime64[us, UTC]'))
     return out.assign(new=~seen.to_numpy(bool))
 

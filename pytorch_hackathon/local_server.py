@@ -101,7 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
         if resp.last_modified is not None: hdrs['Last-Modified'] = email.utils.formatdate(resp.last_modified, usegmt=True)
         if streamed: hdrs['Connection'], self.close_connection = 'close', True
         else: hdrs['Content-Length'] = '0' if resp.status == 304 else str(len(body))
-        if resp.trickle: return self._trickle(resp.status, hdrs, b'' if head or resp.status == 304 else b''.join([body] if not streamed else body), resp.trickle)
+        if resp.trickle: return self._trickle(resp.status, hdrs, b'' if head or resp.status == 304 else body if not streamed else b''.join(body), resp.trickle)
         self.send_response(resp.status)
         for k, v in hdrs.items(): self.send_header(k, v)
         self.end_headers()

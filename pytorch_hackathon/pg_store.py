@@ -490,8 +490,8 @@ def _create(self:PgVectorDocumentStore, conn, lay:dict, added:list):
         defs += [sql.SQL("{} {}({}) NOT NULL").format(sql.Identifier(_EMB), sql.SQL(lay["vector"]), lay["dim"]),
                  sql.SQL("{} bigint GENERATED ALWAYS AS IDENTITY").format(sql.Identifier(_SEQ))]
         conn.execute(sql.SQL("CREATE TABLE {} ({})").format(t, sql.SQL(", ").join(defs)))
-        if not self._has_index(conn, "_seq_idx"):  # (a relation of that name that is not this index is an error)
-            conn.execute(sql.SQL("CREATE INDEX {} ON {} ({})").format(sql.Identifier(self._parts[-1] + "_seq_idx"), t, sql.Identifier(_SEQ)))
+        self._has_index(conn, "_seq_idx")  # a new table has no index yet: this only refuses another relation of that name
+        conn.execute(sql.SQL("CREATE INDEX {} ON {} ({})").format(sql.Identifier(self._parts[-1] + "_seq_idx"), t, sql.Identifier(_SEQ)))
     else:
         for c in added: conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {} {}").format(t, sql.Identifier(c), sql.SQL(cols[c]["sql"])))
     conn.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(t, sql.Literal(_LAYOUT + json.dumps(lay))))

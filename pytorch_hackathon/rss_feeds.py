@@ -86,8 +86,8 @@ def read_sources(path:str|Path, # a feeds.txt (one URL or path per line) or an O
                 ) -> list[str]:
     "The sources listed in a feeds file or an OPML file, in order, without blanks, comments or repeats."
     p = Path(path)
-    if _is_opml(p.read_bytes()[:4096]):
-        try: return _opml_sources(p.read_bytes())
+    if _is_opml((data := p.read_bytes())[:4096]):
+        try: return _opml_sources(data)
         except _Failed as e: raise ValueError(f"{p}: {e}") from None
     return read_lines(p)
 
@@ -131,7 +131,6 @@ def _as_sources(sources) -> list[str]:
 _BLOCKS = ['p', 'div', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'blockquote', 'pre', 'br', 'hr',
            'figure', 'figcaption', 'table', 'section', 'article', 'header', 'footer', 'dd', 'dt']
 _HIDDEN = ['script', 'style', 'noscript', 'template']
-_WS = re.compile(r'\s+')
 _MAX_HTML = 1_000_000  # characters of one HTML fragment that are read
 _TAGLIKE = re.compile(r'</?(?:p|a|b|i|u|em|strong|div|span|br|wbr|img|ul|ol|li|dl|dt|dd|h[1-6]|blockquote|pre|code|kbd|tt|'
                       r'table|thead|tbody|tr|td|th|figure|figcaption|picture|video|audio|source|iframe|script|style|noscript|'
@@ -248,7 +247,8 @@ class _HostGate:
         with self.lock: return self.sems.setdefault(_host(url), threading.BoundedSemaphore(self.n))
     def hold(self, url:str, seconds:float):
         "Keep every request to the host of `url` waiting `seconds` from now."
-        with self.lock: self.until[_host(url)] = max(self.until.get(_host(url), 0), time.monotonic() + seconds)
+        host = _host(url)
+        with self.lock: self.until[host] = max(self.until.get(host, 0), time.monotonic() + seconds)
     def pause(self, url:str) -> float:
         "Seconds the host of `url` still asked us to wait."
         with self.lock: return max(0., self.until.get(_host(url), 0) - time.monotonic())
@@ -547,13 +547,13 @@ def _best_text(contents:list[str], summary:str, max_text:int) -> str:
     text = content if len(content) * 2 >= len(summary) else summary
     return shorten(text, max_text) if len(text) > max_text else text
 
-def _entry_row(source:str, e:dict, feed:_Parsed, base:str, max_text:int, space:str) -> dict:
-    "A row for an entry in the common form; ids that need one are qualified by `space`."
+def _entry_row(source:str, e:dict, feed_author:str, base:str, max_text:int, space:str) -> dict:
+    "A row for an entry in the common form (`feed_author`, as text, when it names none); ids that need one are qualified by `space`."
     summary = html_to_text(e['summary'])
     text, title = _best_text(e['contents'], summary, max_text), html_to_text(e['title'], twice=False)
     link = _join(base, e['link']) if e['link'] else ''  # '' for a link that is not a valid URL
     return dict(feed=source, id=_entry_id(space, e, link, title, text), title=shorten(title, 300), link=link, date=e['date'],
-                author=shorten(html_to_text(e['author'] or feed.author, twice=False), 200), tags=_tags(e['tags']), text=text,
+                author=shorten(html_to_text(e['author'], twice=False) if e['author'] else feed_author, 200), tags=_tags(e['tags']), text=text,
                 summary=shorten(summary or text, 500))
 
 def _entry_id(source:str, e:dict, link:str, title:str, text:str) -> str:
@@ -600,9 +600,9 @@ def _feed_rows(source:str, content:bytes, headers:dict, url:str, max_items:int=M
     feed = _parse_feed(content, headers)
     entries, odd = _plausible_dates([(d, e, b) for (d, e), b in zip(feed.entries, _bases(content, url, len(feed.entries)))])
     entries, note = _newest(entries, max_items)
-    title, category = _feed_title(feed.title, url), _category(source)
+    title, category, author = _feed_title(feed.title, url), _category(source), html_to_text(feed.author, twice=False)
     space = source if _is_web(source) else url  # a local feed's ids: by its absolute file URL, however its path was written
-    rows = [dict(_entry_row(source, _entry(e, d), feed, b, max_text, space), feed_title=title, category=category) for d, e, b in entries]
+    rows = [dict(_entry_row(source, _entry(e, d), author, b, max_text, space), feed_title=title, category=category) for d, e, b in entries]
     return rows, '; '.join(filter(None, [note, odd, None if rows else "the feed has no entries"])) or None
 
 # %% ../nbs/00_rss_feeds.ipynb #d0dc5dfd
@@ -612,7 +612,8 @@ def _telegram_rows(source:str, content:bytes, url:str, max_items:int=MAX_ITEMS, 
     channel = ' '.join(' '.join(t.text_content().split()) for t in root.find_class('tgme_channel_info_header_title')[:1])
     posts = root.xpath('//div[contains(concat(" ", normalize-space(@class), " "), " tgme_widget_message ")][@data-post]')
     posts, note = _newest([(_iso_utc(t[0].get('datetime')) if (t := m.xpath('.//time[@datetime]')) else None, m) for m in posts], max_items)
-    return [dict(_post_row(source, m, d, channel, max_text), feed_title=_feed_title(channel, url), category=_category(source)) for d, m in posts], note
+    title, category = _feed_title(channel, url), _category(source)
+    return [dict(_post_row(source, m, d, channel, max_text), feed_title=title, category=category) for d, m in posts], note
 
 def _in_reply(el) -> bool: return any('tgme_widget_message_reply' in (a.get('class') or '').split() for a in el.iterancestors())
 

@@ -79,11 +79,14 @@ def _distinct_pairs(i:np.ndarray, j:np.ndarray, s:np.ndarray):
     return a[keep], b[keep], s[keep]
 
 # %% ../nbs/06_stories.ipynb #ddf1decf
+def _date_order(days, n:int) -> np.ndarray:
+    "The sort key of `n` rows by date: their days (undated last), or zeros without dates."
+    return np.zeros(n) if days is None else np.nan_to_num(days, nan=np.inf)
+
 def _chained(keys, days=None) -> tuple:
     "Pairs (i, j) of rows with the same non-empty key: each row with the one before it in date order (then row order)."
     k = pd.Series(list(keys), dtype=object).fillna("")
-    d = np.zeros(len(k)) if days is None else np.nan_to_num(days, nan=np.inf)
-    order = np.lexsort((np.arange(len(k)), d, k.factorize()[0]))
+    order = np.lexsort((np.arange(len(k)), _date_order(days, len(k)), k.factorize()[0]))
     ks = k.to_numpy()[order]
     same = (ks[1:] == ks[:-1]) & (ks[1:] != "")
     return order[1:][same], order[:-1][same]
@@ -185,7 +188,7 @@ def _link(groups:_Groups, i, j, score, forced, min_similarity:float, max_days:fl
     return np.array([groups.find(x) for x in range(len(groups.parent))])
 
 # %% ../nbs/06_stories.ipynb #6841fc71
-def _check_articles(df, embeddings, k, min_similarity=0.45, max_days=3):
+def _check_articles(df, embeddings, k, min_similarity, max_days):
     "A clear error for input that `group_stories` cannot use."
     if not isinstance(df, pd.DataFrame): raise TypeError(f"articles must be a pandas DataFrame, got {type(df).__name__}")
     if not {"title", "text"} & set(df.columns): raise ValueError(f"articles need a 'title' or a 'text' column (columns: {list(df.columns)})")
@@ -197,11 +200,11 @@ def _check_articles(df, embeddings, k, min_similarity=0.45, max_days=3):
 
 def _article_texts(df:pd.DataFrame) -> list:
     "The text of each article as the topic scores embed it: `title. text`."
-    return document_texts(df if "text" in df.columns else df.assign(text=""))
+    return document_texts(df)
 
 def _labels(df:pd.DataFrame, texts:list, roots:np.ndarray, days) -> list:
     "Each row's story label: the `id` (else a hash of the text) of its story's earliest article (by date, then row); `#row` added where two stories would share one."
-    order = np.lexsort((np.arange(len(df)), np.nan_to_num(days, nan=np.inf) if days is not None else np.zeros(len(df))))
+    order = np.lexsort((np.arange(len(df)), _date_order(days, len(df))))
     first = pd.Series(order, index=roots[order]).groupby(level=0).first().sort_values()
     names = df["id"].map(plain).tolist() if "id" in df.columns else [text_hash(t) for t in texts]
     label, used = {}, set()

@@ -88,15 +88,16 @@ def _add_entry(feed:ET.Element, row:dict, score_col:str, fallback:str, summary_c
     "Append the Atom entry of article `row` to `feed`."
     e, score = _add(feed, 'entry'), row.get(score_col)
     _add(e, 'id', _entry_id(row.get('id')))
-    _add(e, 'title', xml_text(row.get('title'), 300) or '(no title)', type='text')
+    title, pct = xml_text(row.get('title'), 300), _score_text(score)
+    _add(e, 'title', title or '(no title)', type='text')
     if link := safe_url(_iri(plain(row.get('link')).strip())): _add(e, 'link', rel='alternate', type='text/html', href=link)
     _add(e, 'updated', _time(row.get('date')) or _time(row.get('first_seen')) or fallback)
     if published := _time(row.get('date')): _add(e, 'published', published)
     if author := xml_text(row.get('author'), 200): _add(_add(e, 'author'), 'name', author)
     text = xml_text(row.get('summary') or row.get('text'), summary_chars)
-    _add(e, 'summary', ' · '.join(filter(None, [_score_text(score), text])), type='text')
-    if not link: _add(e, 'content', text or xml_text(row.get('title'), 300) or '(no text)', type='text')  # RFC 4287: no alternate link, so content
-    if _score_text(score): _add(e, 'newsbert:score', f'{float(score):.4f}')
+    _add(e, 'summary', ' · '.join(filter(None, [pct, text])), type='text')
+    if not link: _add(e, 'content', text or title or '(no text)', type='text')  # RFC 4287: no alternate link, so content
+    if pct: _add(e, 'newsbert:score', f'{float(score):.4f}')
 
 # %% ../nbs/08_topic_feeds.ipynb #12dd4803
 def _ranked(articles:pd.DataFrame, score_col:str) -> list[dict]:

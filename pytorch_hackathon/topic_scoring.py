@@ -495,6 +495,11 @@ def _topic_named(name:str, topics:list) -> str:
     same = [t for t in topics if key(t) == key(name)]
     return name if name in topics or len(same) != 1 else same[0]
 
+def _first_rows(keys, wanted) -> np.ndarray:
+    "For each of `wanted`, the first row whose key equals it; -1 where none does."
+    rows = pd.Series(np.arange(len(keys)), index=pd.Index(keys, dtype=object))
+    return rows[~rows.index.duplicated()].reindex(wanted).fillna(-1).to_numpy(np.int64)
+
 def _judged(feedback, docs:pd.DataFrame, topics:list) -> tuple:
     "((corpus rows, topic indices, labels 0/1) or None, errors) from a feedback file or DataFrame."
     if feedback is None: return None, []
@@ -503,13 +508,9 @@ def _judged(feedback, docs:pd.DataFrame, topics:list) -> tuple:
     known = fb["topic"].isin(topics)
     errors = [f"feedback: {int((~known).sum())} judgement(s) of topics not scored here: {sorted(set(fb['topic'][~known]))[:5]}"] if not known.all() else []
     fb = fb[known]
-    by_id = pd.Series(np.arange(len(docs)), index=docs["id"].map(str) if len(docs) else pd.Index([]))
-    pos = by_id[~by_id.index.duplicated()].reindex(fb["article"].map(str)).fillna(-1).to_numpy(np.int64)  # an id stored as 5 and as '5': the first
-    if "link" in docs.columns and (pos < 0).any():
-        links = docs["link"].map(plain).to_numpy()
-        by_link = pd.Series(np.arange(len(docs)), index=links)[links != ""]
-        by_link = by_link[~by_link.index.duplicated()]
-        pos = np.where(pos < 0, by_link.reindex(fb["article"].map(str)).fillna(-1).to_numpy(np.int64), pos)
+    articles = fb["article"].map(str)
+    pos = _first_rows(docs["id"].map(str), articles)  # an id stored as 5 and as '5': the first
+    if "link" in docs.columns and (pos < 0).any(): pos = np.where(pos < 0, _first_rows(docs["link"].map(plain), articles), pos)
     ok = pos >= 0
     errors += [f"feedback: {int((~ok).sum())} judged article(s) not in the store"] if (~ok).any() else []
     if not ok.any(): return None, errors
@@ -530,8 +531,8 @@ def _score_table(self:Searcher, topics:list, results, template, adapt, calibrate
     X = self.document_store.embeddings if len(docs) else np.zeros((0, T.shape[1]), np.float32)
     judged, errors = _judged(feedback, docs, topics)
     if not isinstance(calibrate, (bool, np.bool_)): raise TypeError(f"calibrate must be True or False, got {calibrate!r}")
-    if adapt is not None and adapt and 0 < len(docs) < ADAPT_FLOOR: errors.append(f"adapt: {len(docs)} article(s) are too few to learn from (at least {ADAPT_FLOOR}): zero-shot scores")
-    adapt = self._adapting(adapt, len(docs))
+    wanted, adapt = adapt, self._adapting(adapt, len(docs))
+    if wanted and not adapt and len(docs): errors.append(f"adapt: {len(docs)} article(s) are too few to learn from (at least {ADAPT_FLOOR}): zero-shot scores")
     rows = np.arange(len(docs)) if top is not None else self._rows(results, pd.Index(docs["id"]))
     P = topic_scores(X[rows], T, adapt, calibrate, corpus_vecs=X, judged=judged) if len(X) else np.zeros((0, len(topics)))
     if top is not None:
