@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from fastcore.xdg import xdg_cache_home
 
-from .core import atomic_write, check_topics, read_lines, safe_url, text_hash, utc_time
+from .core import atomic_write, check_count, check_topics, read_lines, safe_url, text_hash, utc_time
 from .rss_feeds import CacheDirError, get_feed_df, read_sources
 from .embeddings import Encoder, ModelNotAvailableError, model_key
 from .topic_scoring import ADAPT_MIN_DOCS, Searcher, read_feedback
@@ -185,8 +185,8 @@ def _fetch(feeds, cache:Path, max_items:int, progress:bool) -> pd.DataFrame:
 
 def _check_numbers(articles_per_topic, min_score, max_items=1):
     "`UsageError` for numbers out of range."
-    if not isinstance(max_items, int) or max_items < 1: raise UsageError(f"--max-items must be a positive integer, not {max_items!r}")
-    if not isinstance(articles_per_topic, int) or articles_per_topic < 1: raise UsageError(f"--articles-per-topic must be a positive integer, not {articles_per_topic!r}")
+    try: check_count("--max-items", max_items); check_count("--articles-per-topic", articles_per_topic)
+    except ValueError as e: raise UsageError(str(e)) from None
     if min_score is not None and not 0 <= min_score <= 1: raise UsageError(f"--min-score must be between 0 and 1, not {min_score!r}")
 
 # %% ../nbs/12_cli.ipynb #1e65dae2

@@ -13,7 +13,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from pandas.io.formats.style import Styler
 from fastcore.basics import patch
 
-from .core import META_COLUMNS, escape, feed_label, plain, safe_url, score_text, short_date, shorten, check_topics
+from .core import META_COLUMNS, check_count, check_frame, escape, feed_label, plain, safe_url, score_text, short_date, shorten, check_topics
 
 # %% auto #0
 __all__ = ['GREEN', 'ARTICLE_COLUMNS', 'TITLE_CHARS', 'topic_columns', 'style_topic_scores', 'filter_topic_scores',
@@ -118,8 +118,7 @@ def style_topic_scores(scores_df:pd.DataFrame, # from `Searcher.get_topic_score_
                        max_text:int=300, # characters of text shown per article
                       ) -> Styler:
     "The scores table for people: percentages on a green gradient, the best topic bold, feed titles, short dates, escaped text, safe links."
-    if not isinstance(scores_df, pd.DataFrame): raise TypeError(f"scores_df must be a pandas DataFrame, got {type(scores_df).__name__}")
-    if not isinstance(max_text, int) or max_text < 1: raise ValueError(f"max_text must be a positive integer, got {max_text!r}")
+    check_frame("scores_df", scores_df); check_count("max_text", max_text)
     topics = topic_columns(scores_df) if topics is None else _check_topics(scores_df, topics)
     view = pd.DataFrame(_view_columns(scores_df.reset_index(drop=True), topics, max_text), index=range(len(scores_df)))
     _warn_if_cut(view)
@@ -161,8 +160,7 @@ _NO_WIDGETS = ('<p><b>No controls:</b> the interactive view needs ipywidgets '
 class TopicScoreView:
     "A scores table with controls: topics shown, minimum score, new only, sort order (ipywidgets)."
     def __init__(self, scores:pd.DataFrame, topics=None, max_rows:int=50, max_text:int=200):
-        if not isinstance(scores, pd.DataFrame): raise TypeError(f"scores must be a pandas DataFrame, got {type(scores).__name__}")
-        if not isinstance(max_rows, int) or max_rows < 1: raise ValueError(f"max_rows must be a positive integer, got {max_rows!r}")
+        check_frame("scores", scores); check_count("max_rows", max_rows)
         self.scores, self.max_rows, self.max_text = scores, max_rows, max_text
         self.all_topics = topic_columns(scores) if topics is None else _check_topics(scores, topics)
         try: import ipywidgets as w
@@ -252,10 +250,10 @@ def topic_day_counts(scores:pd.DataFrame, # from `Searcher.get_topic_score_df`
                      days:int|None=None, # only the latest this many days (None: all of them)
                     ) -> pd.DataFrame:
     "How many articles each topic has per day: one row per day (UTC), one column per topic."
-    if not isinstance(scores, pd.DataFrame): raise TypeError(f"scores must be a pandas DataFrame, got {type(scores).__name__}")
+    check_frame("scores", scores)
     topics = topic_columns(scores) if topics is None else _check_topics(scores, topics)
     _check_min_score(min_score, allow_none=True)
-    if days is not None and (not isinstance(days, int) or isinstance(days, bool) or days < 1): raise ValueError(f"days must be a positive integer, got {days!r}")
+    if days is not None: check_count("days", days)
     day, hits = _article_days(scores, topics), pd.DataFrame(_topic_hits(scores, topics, min_score), index=scores.index, columns=topics)
     dated = day.notna().to_numpy()
     counts = hits[dated].groupby(day[dated]).sum()

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from fastcore.basics import patch
 
-from .core import atomic_path, is_missing
+from .core import atomic_path, check_count, check_frame, is_missing
 
 # %% ../nbs/02_document_store.ipynb #f50945dd
 _GROWTH = 1.5  # capacity factor when the matrix is full: amortised growth, not a re-stack per write
@@ -176,7 +176,7 @@ class InMemoryDocumentStore:
 # %% ../nbs/02_document_store.ipynb #4e64a1a5
 def _check_columns(df:pd.DataFrame, id_col:str):
     "Refuse documents whose columns or ids the store cannot key, filter or search on."
-    if not isinstance(df, pd.DataFrame): raise TypeError(f"documents must be a pandas DataFrame, got {type(df).__name__}")
+    check_frame("documents", df)
     if not all(isinstance(c, str) for c in df.columns): raise ValueError(f"column names must be strings, got {_preview(df.columns)}")
     if not df.columns.is_unique: raise ValueError(f"duplicate column names: {_preview(df.columns[df.columns.duplicated()])}")
     clash = [c for c in _RESERVED if c in df.columns]
@@ -354,8 +354,7 @@ def write_documents(self:InMemoryDocumentStore,
 # %% ../nbs/02_document_store.ipynb #62a61ca7
 def _check_top_k(top_k):
     "top_k must be a positive integer."
-    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 1:
-        raise ValueError(f"top_k must be a positive integer, got {top_k!r}")
+    check_count("top_k", top_k)
 
 @patch
 def _queries(self:InMemoryDocumentStore, query_embeddings):

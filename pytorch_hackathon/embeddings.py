@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
 
-from .core import atomic_path, plain, text_hash, unit_rows, utf8_safe
+from .core import atomic_path, check_count, plain, text_hash, unit_rows, utf8_safe
 
 # %% ../nbs/01_embeddings.ipynb #232b5947
 _WORDPUNCT = re.compile(r"\w+|[^\w\s]+", re.UNICODE | re.MULTILINE | re.DOTALL)  # nltk's wordpunct_tokenize rule
@@ -293,8 +293,7 @@ class Encoder:
                  quantize:bool=None, # dynamic int8 Linear layers; None: on for CPU, off for GPU
                  max_document_length:int=256, # texts are cut to this many wordpunct tokens first
                  cache_dir:str=None): # folder persisting embeddings across runs; None: no cache
-        if not (isinstance(max_document_length, int) and max_document_length > 0):
-            raise ValueError(f"max_document_length must be a positive int, not {max_document_length!r}")
+        check_count("max_document_length", max_document_length)
         _check_model_name(model_name)
         self.device = _pick_device(use_gpu)
         self.quantized = (self.device == "cpu") if quantize is None else bool(quantize)

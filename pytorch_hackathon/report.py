@@ -9,7 +9,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from .core import escape, feed_label, plain, safe_url, score_text, short_date, utc_time
+from .core import check_count, escape, feed_label, plain, safe_url, score_text, short_date, utc_time
 
 # %% auto #0
 __all__ = ['CSP', 'topic_walls', 'selected', 'card_html', 'render_report']
@@ -20,7 +20,7 @@ def topic_walls(scores:pd.DataFrame, # one column per topic, scores in [0, 1]
                 n:int=50, # at most this many articles per topic
                ) -> dict[str, list]:
     "For each topic, the index labels of its articles, best first: its best-topic articles, or all above `min_score`."
-    if not isinstance(n, int) or n < 1: raise ValueError(f"n must be a positive integer, got {n!r}")
+    check_count("n", n)
     if scores.empty: return {t: [] for t in scores.columns}
     best = scores.fillna(float('-inf')).idxmax(axis=1).where(scores.notna().any(axis=1))  # a row without any score has no best topic
     def wall(t):

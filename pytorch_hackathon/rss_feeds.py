@@ -16,7 +16,7 @@ import fastfeedparser, feedparser, lxml.etree as etree, lxml.html, pandas as pd,
 from bs4 import BeautifulSoup, SoupStrainer
 from tqdm.auto import tqdm
 from . import __version__
-from .core import atomic_write, plain, read_lines, shorten, text_hash, utf8_safe
+from .core import atomic_write, check_count, plain, read_lines, shorten, text_hash, utf8_safe
 
 # %% auto #0
 __all__ = ['USER_AGENT', 'MAX_BYTES', 'MAX_ITEMS', 'MAX_TEXT', 'PER_HOST', 'COLUMNS', 'REFUSED', 'CacheDirError', 'Source',
@@ -744,12 +744,11 @@ def _to_df(rows:list[dict]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 # %% ../nbs/00_rss_feeds.ipynb #0f79503b
-def _check_args(timeout, workers, per_host, max_items, max_text, max_bytes):
+def _check_args(timeout, **counts):
     "A `ValueError` for the first parameter out of range."
-    for name, v, ok in [('timeout', timeout, isinstance(timeout, (int, float)) and timeout > 0)] + \
-                       [(n, v, isinstance(v, int) and not isinstance(v, bool) and v >= 1) for n, v in
-                        (('workers', workers), ('per_host', per_host), ('max_items', max_items), ('max_text', max_text), ('max_bytes', max_bytes))]:
-        if not ok: raise ValueError(f"`{name}` must be a positive {'number of seconds' if name == 'timeout' else 'integer'}, not {v!r}")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    for name, v in counts.items(): check_count(name, v)
 
 # %% ../nbs/00_rss_feeds.ipynb #53757eb9
 def get_feed_df(sources, # URLs (http, https, file) or paths, or the path of a feeds file or OPML file
@@ -765,7 +764,7 @@ def get_feed_df(sources, # URLs (http, https, file) or paths, or the path of a f
                ) -> pd.DataFrame:
     "One row per unique article of `sources`; failures are in `df.attrs['errors']`, notes in `df.attrs['notes']` ({source: text})."
     srcs = _as_sources(sources)
-    _check_args(timeout, workers, per_host, max_items, max_text, max_bytes)
+    _check_args(timeout, workers=workers, per_host=per_host, max_items=max_items, max_text=max_text, max_bytes=max_bytes)
     cache_dir = _check_cache_dir(cache_dir)
     opts = dict(timeout=timeout, workers=workers, max_bytes=max_bytes, max_items=max_items, max_text=max_text, per_host=per_host)
     rows, errors, notes = _collect(srcs, opts, cache_dir, progress) if srcs else ([], {}, {})

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .core import is_missing, plain, safe_url, text_hash, unit_rows
+from .core import check_count, check_frame, is_missing, plain, safe_url, text_hash, unit_rows
 from .embeddings import Encoder
 from .topic_scoring import document_texts
 
@@ -190,9 +190,9 @@ def _link(groups:_Groups, i, j, score, forced, min_similarity:float, max_days:fl
 # %% ../nbs/06_stories.ipynb #6841fc71
 def _check_articles(df, embeddings, k, min_similarity, max_days):
     "A clear error for input that `group_stories` cannot use."
-    if not isinstance(df, pd.DataFrame): raise TypeError(f"articles must be a pandas DataFrame, got {type(df).__name__}")
+    check_frame("articles", df)
     if not {"title", "text"} & set(df.columns): raise ValueError(f"articles need a 'title' or a 'text' column (columns: {list(df.columns)})")
-    if not isinstance(k, (int, np.integer)) or k < 1: raise ValueError(f"k must be a positive int, got {k!r}")
+    check_count("k", k)
     for name, v in (("min_similarity", min_similarity), ("max_days", max_days)):
         if not isinstance(v, (int, float, np.number)) or isinstance(v, bool) or not v >= 0: raise ValueError(f"{name} must be a number >= 0, got {v!r}")
     if embeddings is not None and np.shape(embeddings)[:1] != (len(df),):
@@ -263,7 +263,7 @@ def one_per_story(df:pd.DataFrame, # articles, e.g. a table of topic scores
                   rank_col:str|None=None, # keep each story's row with the highest value here; None: its earliest (`date`), else first row
                  ) -> pd.DataFrame: # the kept rows in table order, with `story`, `also_in` and `n_articles`
     "One row per story: its representative article, the other sources that carry it (`also_in`) and how many articles it has."
-    if not isinstance(df, pd.DataFrame): raise TypeError(f"articles must be a pandas DataFrame, got {type(df).__name__}")
+    check_frame("articles", df)
     stories = np.array([f"#{i}" if is_missing(s) else s for i, s in enumerate(_in_row_order(stories, df))], dtype=object)  # no label: a story of its own
     if len(stories) != len(df): raise ValueError(f"stories must have one label per row: got {len(stories)} for {len(df)} rows")
     if rank_col is not None and rank_col not in df.columns: raise ValueError(f"no column {rank_col!r} to rank by (columns: {list(df.columns)})")

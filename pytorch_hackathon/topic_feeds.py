@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pandas as pd
 
-from .core import atomic_write, check_topics, plain, safe_url, shorten, text_hash, utc_time
+from .core import atomic_write, check_topics, is_missing, plain, safe_url, score_text, shorten, text_hash, utc_time
 
 # %% auto #0
 __all__ = ['ATOM_NS', 'ATOM_SCORE_NS', 'TAG_BASE', 'topic_slug', 'topic_slugs', 'xml_text', 'atom_feed', 'check_atom',
@@ -81,8 +81,8 @@ def _entry_id(article_id) -> str:
 
 # %% ../nbs/08_topic_feeds.ipynb #a02eea07
 def _score_text(score) -> str:
-    "A score as a percentage, '' when missing."
-    return '' if score is None or pd.isna(score) else f'{float(score):.0%}'
+    "A score as a percentage as the report writes it, '' when missing."
+    return '' if is_missing(score) else score_text(float(score))
 
 def _add_entry(feed:ET.Element, row:dict, score_col:str, fallback:str, summary_chars:int):
     "Append the Atom entry of article `row` to `feed`."

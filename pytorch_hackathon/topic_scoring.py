@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from fastcore.basics import patch
 
-from .core import META_COLUMNS, check_topics, plain, text_hash, unit_rows
+from .core import META_COLUMNS, check_count, check_frame, check_topics, plain, text_hash, unit_rows
 from .embeddings import Encoder
 from .document_store import InMemoryDocumentStore
 
@@ -440,7 +440,7 @@ class Searcher:
 # %% ../nbs/03_topic_scoring.ipynb #8ae42039
 def _check_documents(df, text_col:str):
     "A clear error for input that is not a DataFrame with the text column or titles."
-    if not isinstance(df, pd.DataFrame): raise TypeError(f"documents must be a pandas DataFrame, got {type(df).__name__}")
+    check_frame("documents", df)
     if not {text_col, "title"} & set(df.columns): raise ValueError(f"no text column {text_col!r} and no 'title' in the documents (columns: {list(df.columns)})")
 
 def _new_ids(df:pd.DataFrame, texts:list) -> list:
@@ -567,6 +567,5 @@ def get_retrieved_topic_df(self:Searcher,
                            feedback=None, # as in `get_topic_score_df`
                           ) -> pd.DataFrame:
     "The union of each topic's best articles by their scores, each once, scored against every topic."
-    if not isinstance(articles_per_topic, (int, np.integer)) or isinstance(articles_per_topic, bool) or articles_per_topic < 1:
-        raise ValueError(f"articles_per_topic must be a positive integer, got {articles_per_topic!r}")
-    return self._score_table(topic_strings, None, template, adapt, calibrate, feedback, top=int(articles_per_topic))
+    top = check_count("articles_per_topic", articles_per_topic)
+    return self._score_table(topic_strings, None, template, adapt, calibrate, feedback, top=top)
