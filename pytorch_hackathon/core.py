@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #aeb0e6d0
 from __future__ import annotations
-import contextlib, hashlib, html, os, re, tempfile
+import contextlib, hashlib, html, os, re, tempfile, time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,8 +14,8 @@ from fastcore.basics import listify
 
 # %% auto #0
 __all__ = ['META_COLUMNS', 'is_missing', 'plain', 'utf8_safe', 'shorten', 'text_hash', 'safe_url', 'escape', 'feed_label',
-           'short_date', 'score_text', 'utc_time', 'unit_rows', 'atomic_path', 'atomic_write', 'read_lines',
-           'check_topics', 'check_count', 'check_frame']
+           'short_date', 'score_text', 'utc_time', 'unit_rows', 'atomic_path', 'atomic_write', 'sweep_temps',
+           'read_lines', 'check_topics', 'check_count', 'check_frame']
 
 # %% ../nbs/00_core.ipynb #b97987fa
 def is_missing(x) -> bool:
@@ -143,6 +143,18 @@ def atomic_write(path, # the file to write
     else:
         with atomic_path(path) as tmp: Path(tmp).write_bytes(data)
     return Path(path)
+
+# %% ../nbs/00_core.ipynb #32770623
+def sweep_temps(folder, # where the files are written
+                name:str='*', # the written file's name, as a glob pattern ('*': any file)
+                min_age:float=3600, # seconds: younger temporary files may belong to a write in progress
+               ) -> int:
+    "Remove the temporary files that interrupted `atomic_path` writes of `name` in `folder` left, once older than `min_age` seconds; how many went."
+    gone = 0
+    for tmp in Path(folder).glob(f'.{name}.*.tmp'):
+        with contextlib.suppress(OSError):
+            if time.time() - tmp.stat().st_mtime >= min_age: tmp.unlink(); gone += 1
+    return gone
 
 # %% ../nbs/00_core.ipynb #4bea5916
 def read_lines(path, # a text file with one entry per line

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
 
-from .core import atomic_path, check_count, plain, text_hash, unit_rows, utf8_safe
+from .core import atomic_path, check_count, plain, sweep_temps, text_hash, unit_rows, utf8_safe
 
 # %% ../nbs/01_embeddings.ipynb #232b5947
 _WORDPUNCT = re.compile(r"\w+|[^\w\s]+", re.UNICODE | re.MULTILINE | re.DOTALL)  # nltk's wordpunct_tokenize rule
@@ -180,7 +180,7 @@ def _checksum(keys:np.ndarray, vectors:np.ndarray) -> str:
     return hashlib.blake2b(keys.tobytes() + vectors.tobytes(), digest_size=16).hexdigest()
 
 def _cache_folder(cache_dir, *identity) -> Path:
-    "The cache folder for one (model, precision, max length, dimension) identity."
+    "The cache folder for one identity: (model, precision, max length, cache format)."
     return Path(cache_dir).expanduser()/("emb-" + hashlib.blake2b(repr(identity).encode(), digest_size=8).hexdigest())
 
 # %% ../nbs/01_embeddings.ipynb #536d5ed8
@@ -213,9 +213,7 @@ class _ShardCache:
     def refresh(self):
         "Read the shards written since the last call (by this or another process)."
         self.folder.mkdir(parents=True, exist_ok=True)
-        for tmp in self.folder.glob(".*.tmp"):  # left by a process that died while writing
-            with contextlib.suppress(OSError):
-                if time.time() - tmp.stat().st_mtime > _STALE_SECONDS: tmp.unlink()
+        sweep_temps(self.folder, min_age=_STALE_SECONDS)  # left by a process that died while writing
         paths = sorted(p for p in self.folder.glob("*.npz") if p.name not in self.seen)
         for p in paths: self._load(p)
         if len(self.seen) > _MAX_SHARDS: self._compact()

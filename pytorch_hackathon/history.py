@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from .core import plain, text_hash, utc_time
+from .core import plain, sweep_temps, text_hash, utc_time
 from .document_store import InMemoryDocumentStore
 
 # %% auto #0
@@ -64,14 +64,7 @@ def _load(path:Path) -> InMemoryDocumentStore:
     if len(store) and 'id' not in store.documents.columns: raise ValueError("not a history (no 'id' column)")
     return store
 
-def _sweep_temps(path:Path, min_age:float) -> int:
-    "Remove temporary files that interrupted saves of `path` left, once older than `min_age` seconds; how many went."
-    gone = 0
-    for tmp in path.parent.glob(f'.{glob.escape(path.name)}.*.tmp'):
-        try:
-            if time.time() - tmp.stat().st_mtime >= min_age: tmp.unlink(); gone += 1
-        except OSError: pass
-    return gone
+
 
 # %% ../nbs/07_history.ipynb #68cd3fd4
 _UNREADABLE = (OSError, ValueError, KeyError, TypeError, pa.ArrowException)
@@ -81,7 +74,7 @@ def open_history(path, # the history file (see `history_path`); it need not exis
                 ) -> tuple[InMemoryDocumentStore, str|None]:
     "The history saved at `path` (empty when there is none) and a note for the user, or None."
     path, notes = Path(path), []
-    if path.parent.is_dir() and (n := _sweep_temps(path, temp_age)): notes.append(f"removed {n} temporary file{'s'[:n != 1]} left by interrupted saves")
+    if n := sweep_temps(path.parent, glob.escape(path.name), temp_age): notes.append(f"removed {n} temporary file{'s'[:n != 1]} left by interrupted saves")
     if not path.exists() and not path.is_symlink(): return InMemoryDocumentStore(), '; '.join(notes) or None
     if path.is_dir(): raise HistoryError(f"the history {path} is a folder, not a history file; nothing was changed")
     try: return _load(path), '; '.join(notes) or None
