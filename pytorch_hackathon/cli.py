@@ -242,14 +242,10 @@ def _score(df:pd.DataFrame, topics:list, store, encoder, adapt, calibrate, feedb
     articles = docs.set_index('id', drop=False)
     return articles, table.set_index('id')[topics].reindex(articles.index), embedded, pruned, list(table.attrs.get('errors', []))
 
-def _stored_vectors(store, ids) -> np.ndarray:
-    "The stored embeddings of the articles `ids`, in that order."
-    return store.embeddings[pd.Index(store.documents['id']).get_indexer(ids)]
-
 def _stories(articles:pd.DataFrame, scores:pd.DataFrame, store) -> tuple:
     "(articles with their `story`, one row per story with `also_in`, its scores): the best-scoring article tells each story."
     if articles.empty: return articles.assign(story=[]), articles.assign(story=[], also_in=[], n_articles=[]), scores
-    story = group_stories(articles.reset_index(drop=True), embeddings=_stored_vectors(store, articles['id'])).to_numpy()
+    story = group_stories(articles.reset_index(drop=True), embeddings=store.embeddings_of(articles['id'].tolist())).to_numpy()
     articles = articles.assign(story=story)
     reps = one_per_story(articles.assign(best_score=scores.max(axis=1)), story, rank_col='best_score')
     reps = reps.drop(columns='best_score').set_index('id', drop=False)

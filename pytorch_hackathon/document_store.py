@@ -417,13 +417,28 @@ def filter_documents(self:InMemoryDocumentStore, filters:dict|None=None) -> pd.D
     rows = self._matching_rows(filters)
     return self.documents if rows is None else self._docs.take(rows).reset_index(drop=True)
 
+def _check_found(pos:np.ndarray, ids:list) -> np.ndarray:
+    "`pos`, the positions of `ids` (-1: not stored), when every id is stored; a KeyError naming the others."
+    if (pos < 0).any(): raise KeyError(f"ids not in the store: {_preview(np.asarray(ids, dtype=object)[pos < 0])}")
+    return pos
+
 @patch
 def get(self:InMemoryDocumentStore, ids) -> pd.DataFrame:
     "The documents with these ids (one id or a list), in the order asked; unknown ids are a KeyError."
     ids = _id_list(ids)
-    pos = self._positions(ids)
-    if (pos < 0).any(): raise KeyError(f"ids not in the store: {_preview(np.asarray(ids, dtype=object)[pos < 0])}")
-    return self._docs.take(pos).reset_index(drop=True)
+    return self._docs.take(_check_found(self._positions(ids), ids)).reset_index(drop=True)
+
+# %% ../nbs/02_document_store.ipynb #6599503d
+@patch
+def embeddings_of(self:InMemoryDocumentStore, ids) -> np.ndarray:
+    "The stored unit vectors of these ids (one id or a list), row i for the i-th id asked; unknown ids are a KeyError."
+    ids = _id_list(ids)
+    return self.embeddings[_check_found(self._positions(ids), ids)]
+
+@patch
+def snapshot(self:InMemoryDocumentStore) -> tuple[pd.DataFrame, np.ndarray]:
+    "(`documents`, `embeddings`) as of one moment: row i of both is the i-th document written."
+    return self.documents, self.embeddings
 
 # %% ../nbs/02_document_store.ipynb #2e934055
 def _compact(X:np.ndarray, kept:np.ndarray, start:int):
@@ -586,6 +601,8 @@ def _check_empty(store):
     test_eq(len(store.filter_documents({"field": "x", "operator": "==", "value": 1})), 0)
     test_eq(store.delete_documents(["a"]), 0)
     test_fail(lambda: store.get(["a"]), contains="ids not in the store: 'a'")
+    test_fail(lambda: store.embeddings_of(["a"]), contains="ids not in the store: 'a'")
+    test_eq([len(x) for x in store.snapshot()], [0, 0])
 
 def _check_write_read(store, docs, vecs, eps):
     "A write reads back whole: documents, dtypes, vectors, `get` in the order asked."
@@ -597,6 +614,11 @@ def _check_write_read(store, docs, vecs, eps):
     _same(store.get(["a3", "a0"]), docs.iloc[[3, 0]].reset_index(drop=True))
     _same(store.get("a2"), docs.iloc[[2]].reset_index(drop=True))
     test_fail(lambda: store.get(["a1", "nope", 7]), contains="ids not in the store: 'nope', 7")
+    test_close(store.embeddings_of(["a3", "a0"]), store.embeddings[[3, 0]], eps=eps)
+    test_fail(lambda: store.embeddings_of(["a1", "nope"]), contains="ids not in the store: 'nope'")
+    snap_docs, snap_X = store.snapshot()
+    _same(snap_docs, docs)
+    test_close(snap_X, store.embeddings, eps=eps)
 
 # %% ../nbs/02_document_store.ipynb #0f5c0a09
 def _check_filters(store, docs):

@@ -13,7 +13,7 @@ import pandas as pd
 from fastcore.basics import patch
 
 from .core import is_missing, text_hash
-from .document_store import (_check_columns, _as_vectors, _unit_rows, _check_top_k, _id_list,
+from .document_store import (_check_columns, _as_vectors, _unit_rows, _check_top_k, _id_list, _check_found,
                                               _preview, _as_date, _POLICIES, _OPERATORS, _ORDERING, _LOGICAL)
 
 try:
@@ -633,11 +633,15 @@ def filter_documents(self:PgVectorDocumentStore, filters:dict|None=None) -> pd.D
     "The documents matching a haystack-style filter dict (all of them for None), in the order written."
     with self._connection() as conn:
         lay = self._layout(conn)
-        if lay is None: return pd.DataFrame()
-        params = []
-        cond = _filter_sql(lay, filters, params) if filters else sql.SQL("TRUE")
-        q = sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY {}").format(self._select(lay), self._ident(), cond, sql.Identifier(_SEQ))
-        return _frame(self._fetch(conn, q, params), lay)
+        return pd.DataFrame() if lay is None else self._filtered(conn, lay, filters)
+
+@patch
+def _filtered(self:PgVectorDocumentStore, conn, lay:dict, filters:dict|None) -> pd.DataFrame:
+    "The documents matching `filters` (all of them for None), in the order written."
+    params = []
+    cond = _filter_sql(lay, filters, params) if filters else sql.SQL("TRUE")
+    q = sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY {}").format(self._select(lay), self._ident(), cond, sql.Identifier(_SEQ))
+    return _frame(self._fetch(conn, q, params), lay)
 
 @patch
 def _fetch(self:PgVectorDocumentStore, conn, q, params) -> list:
@@ -653,10 +657,12 @@ def get(self:PgVectorDocumentStore, ids) -> pd.DataFrame:
     with self._connection() as conn:
         lay = self._layout(conn)
         docs = pd.DataFrame() if lay is None else self._by_id(conn, lay, ids)
-    key = pd.Index(docs[lay["id_col"]] if lay else [])
-    pos = key.get_indexer(pd.Index(ids, dtype=object)) if len(ids) else np.empty(0, np.intp)
-    if (pos < 0).any(): raise KeyError(f"ids not in the store: {_preview(np.asarray(ids, dtype=object)[pos < 0])}")
+    pos = _check_found(_positions(docs[lay["id_col"]] if lay else [], ids), ids)
     return docs.take(pos).reset_index(drop=True) if lay else docs
+
+def _positions(stored, ids:list) -> np.ndarray:
+    "The position of each of `ids` among the `stored` ids, -1 for ids not there."
+    return pd.Index(stored, dtype=object).get_indexer(pd.Index(ids, dtype=object)) if len(ids) else np.empty(0, np.intp)
 
 def _typed_ids(lay:dict, ids:list):
     "The ones of `ids` of the id column's type (others cannot be stored), as Python values, and that type's SQL name."
@@ -682,9 +688,41 @@ def embeddings(self:PgVectorDocumentStore) -> np.ndarray:
     "The (n, d) float32 unit vectors, row i for row i of `documents` (reads the whole table)."
     with self._connection() as conn:
         lay = self._layout(conn)
-        if lay is None: return np.empty((0, 0), np.float32)
-        rows = conn.execute(sql.SQL("SELECT {}::vector FROM {} ORDER BY {}").format(sql.Identifier(_EMB), self._ident(), sql.Identifier(_SEQ))).fetchall()
-    return np.array([r[0].to_numpy() for r in rows], np.float32).reshape(len(rows), lay["dim"])
+        return np.empty((0, 0), np.float32) if lay is None else self._all_vectors(conn, lay)
+
+def _matrix(rows:list, lay:dict) -> np.ndarray:
+    "The vectors in the last column of `rows` as an (n, d) float32 matrix."
+    return np.array([r[-1].to_numpy() for r in rows], np.float32).reshape(len(rows), lay["dim"])
+
+@patch
+def _all_vectors(self:PgVectorDocumentStore, conn, lay:dict) -> np.ndarray:
+    "Every document's vector, in the order written."
+    return _matrix(conn.execute(sql.SQL("SELECT {}::vector FROM {} ORDER BY {}").format(sql.Identifier(_EMB), self._ident(), sql.Identifier(_SEQ))).fetchall(), lay)
+
+@patch
+def _vectors_of(self:PgVectorDocumentStore, conn, lay:dict, ids:list) -> tuple:
+    "(the stored ones of `ids`, their vectors), in no particular order."
+    ok, cast = _typed_ids(lay, ids)
+    key = sql.Identifier(lay["id_col"])
+    rows = conn.execute(sql.SQL("SELECT {}, {}::vector FROM {} WHERE {} = ANY(%s::{}[])").format(key, sql.Identifier(_EMB), self._ident(), key, cast), [ok]).fetchall()
+    return [r[0] for r in rows], _matrix(rows, lay)
+
+@patch
+def embeddings_of(self:PgVectorDocumentStore, ids) -> np.ndarray:
+    "The stored unit vectors of these ids (one id or a list), row i for the i-th id asked; unknown ids are a KeyError."
+    ids = _id_list(ids)
+    with self._connection() as conn:
+        lay = self._layout(conn)
+        stored, X = self._vectors_of(conn, lay, ids) if lay else ([], np.empty((0, 0), np.float32))
+    return X[_check_found(_positions(stored, ids), ids)]
+
+@patch
+def snapshot(self:PgVectorDocumentStore) -> tuple[pd.DataFrame, np.ndarray]:
+    "(`documents`, `embeddings`) read in one transaction: row i of both is the same document, whatever other clients write meanwhile."
+    with self._connection() as conn, conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # both reads see the table as of the first one
+        lay = self._layout(conn)
+        return (pd.DataFrame(), np.empty((0, 0), np.float32)) if lay is None else (self._filtered(conn, lay, None), self._all_vectors(conn, lay))
 
 # %% ../nbs/10_pg_store.ipynb #f7f6c88e
 @patch

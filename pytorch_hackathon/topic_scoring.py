@@ -527,8 +527,8 @@ def _score_table(self:Searcher, topics:list, results, template, adapt, calibrate
     "The topic table of the stored articles in `results` (None: all; `top`: each topic's `top` best instead)."
     topics = check_topics(topics)
     T = topic_query_vectors(self.encoder, topics, template)
-    docs = self.document_store.documents if len(self.document_store) else pd.DataFrame({"id": []})
-    X = self.document_store.embeddings if len(docs) else np.zeros((0, T.shape[1]), np.float32)
+    docs, X = self.document_store.snapshot()  # one moment of a store other processes may write to
+    if not len(docs): docs, X = pd.DataFrame({"id": []}), np.zeros((0, T.shape[1]), np.float32)
     judged, errors = _judged(feedback, docs, topics)
     if not isinstance(calibrate, (bool, np.bool_)): raise TypeError(f"calibrate must be True or False, got {calibrate!r}")
     wanted, adapt = adapt, self._adapting(adapt, len(docs))
