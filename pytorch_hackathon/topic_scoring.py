@@ -124,6 +124,7 @@ def topic_overlap(Z:np.ndarray) -> float:
     mass = R.sum(1)
     return float((mass ** 2 - (R ** 2).sum(1)).mean() / max(mass.mean(), 1e-9))
 
+# %% ../nbs/03_topic_scoring.ipynb #f4e9f4e7
 def partition_model(corpus_vecs, # (n, d) unit embeddings of the corpus
                     Z, # (n, k) scores of the corpus, whose softmax seeds the partition
                     iters:int=30, # rounds of EM
@@ -136,11 +137,13 @@ def partition_model(corpus_vecs, # (n, d) unit embeddings of the corpus
         R = _softmax(PARTITION_CONCENTRATION * Cc @ M.T + logpi)
     return mean, M, logpi
 
+# %% ../nbs/03_topic_scoring.ipynb #4c1ada53
 def partition_logits(doc_vecs, model:tuple) -> np.ndarray:
     "(n, k) log-posteriors (up to a constant per document) of each document's topic under a `partition_model`."
     mean, M, logpi = model
     return PARTITION_CONCENTRATION * unit_rows(np.asarray(doc_vecs, dtype=np.float64) - mean) @ M.T + logpi
 
+# %% ../nbs/03_topic_scoring.ipynb #139729a7
 def spherical_kmeans(X, # (n, d) unit rows
                      k:int, # clusters
                      inits:int=3, # runs from k-means++ starts; the most compact wins
@@ -164,6 +167,7 @@ def spherical_kmeans(X, # (n, d) unit rows
         if fit > best[0]: best = (fit, S.argmax(1))
     return best[1]
 
+# %% ../nbs/03_topic_scoring.ipynb #88f60f14
 def _nmi(a:np.ndarray, b:np.ndarray) -> float:
     "Normalised mutual information of two labelings (mutual information over the mean of their entropies)."
     _, a = np.unique(a, return_inverse=True); _, b = np.unique(b, return_inverse=True)
@@ -184,6 +188,7 @@ def cluster_agreement(corpus_vecs, # (n, d) unit embeddings of the corpus
     seeded = partition_logits(C, partition_model(C, np.asarray(Z)[pool])).argmax(1)
     return _nmi(seeded, spherical_kmeans(unit_rows(C - C.mean(0)), Z.shape[1]))
 
+# %% ../nbs/03_topic_scoring.ipynb #a2d1dbc3
 AGREEMENT_FLOOR = 0.85  # `cluster_agreement` below this is no sign of a partition; 0.1 above it is a sure one
 
 def partition_strength(Z, # (n, k) scores of the corpus
@@ -319,6 +324,7 @@ def adapted_scores(doc_vecs, # (n, d) documents to score
     mu, sd = _standardiser(sC)
     return (sD - mu) / sd, (sC - mu) / sd
 
+# %% ../nbs/03_topic_scoring.ipynb #570ae1d9
 def topic_scores(doc_vecs, # (n, d) embeddings of the documents to score
                  topic_vecs, # (k, d) embeddings of the topic queries
                  adapt:bool=False, # learn from the corpus (`adapted_scores`) instead of the plain cosine
