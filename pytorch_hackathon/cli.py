@@ -310,7 +310,7 @@ def run(feeds, # feeds file: one URL or path per line
         if path:  # last: when an output cannot be written, the next run still sees these articles as new
             with _stage(times, 'save'): _save(store, path)
         return dict(sources=len(sources), errors=errors, feed_notes=feed_notes, articles=len(df), new=int(df['new'].sum()), history=len(store), pruned=pruned,
-                    shown=len(articles), stories=len(told), embedded=embedded, model_used=encoder.loaded, times=times, out=str(out), csv=csv and str(csv),
+                    shown=len(articles), stories=len(told), listed=len(selected(walls, told_scores)), embedded=embedded, model_used=encoder.loaded, times=times, out=str(out), csv=csv and str(csv),
                     notes=notes, warnings=history_notes + warns)
 
 # %% ../nbs/12_cli.ipynb #a93a65d4
@@ -333,7 +333,7 @@ def summary(r:dict, # what `run` returned
     return (f"newsbert: {r['sources'] - len(r['errors'])} of {r['sources']} feeds ok, {len(r['errors'])} failed; "
             f"{r['articles']} articles ({r['new']} new, {r['embedded']} newly embedded), {r['history']} in the history"
             + (f" ({r['pruned']} old ones pruned)" if r.get('pruned') else '') + ", "
-            f"{r['shown']} ({r['stories']} stories) in the report {r['out']}" + (f" and the CSV {r['csv']}" if r['csv'] else '') +
+            f"{r['shown']} ({r['stories']} stories, {r['listed']} listed under their topics) in the report {r['out']}" + (f" and the CSV {r['csv']}" if r['csv'] else '') +
             '\n  time: ' + ', '.join(f'{k} {v:.1f} s' for k, v in r['times'].items()) + f", total {sum(r['times'].values()):.1f} s")
 
 # %% ../nbs/12_cli.ipynb #0b14e455
@@ -360,7 +360,7 @@ def parser() -> argparse.ArgumentParser:
     a('--model', help='sentence-transformers model name or local folder (default: the bundled all-MiniLM-L6-v2)')
     a('--no-gpu', dest='use_gpu', action='store_const', const=False, help='run on the CPU even when a GPU is available')
     a('--since', help='report only articles published (undated: first seen) within this long, e.g. 36h, 7d; units m (minutes), h, d, w (default: the whole history)')
-    a('--keep', default='90d', help='keep articles in the history for this long, at least an hour, e.g. 12w; units h, d, w (default: %(default)s)')
+    a('--keep', default='90d', help='keep articles in the history for this long, at least an hour, e.g. 12w; units m (minutes), h, d, w (default: %(default)s)')
     a('--new-only', action='store_true', help='report only the articles first seen by this run')
     a('--store', metavar='URL', help='keep the history in PostgreSQL with pgvector (postgresql://...) instead of the cache folder')
     a('--feedback', metavar='FILE', help='a CSV of your judgements, columns article (id or link), topic, label (+1 more like this, -1 less)')

@@ -105,7 +105,9 @@ def render_report(articles:pd.DataFrame, # the articles' metadata, one row per a
     "The whole report as one self-contained HTML page."
     run_at, errors, walls = utc_time(run_at), errors or {}, topic_walls(scores) if walls is None else walls  # naive times are UTC, as everywhere
     when = run_at.strftime('%Y-%m-%d %H:%M UTC')
-    counts = f'{len(articles)} articles' + (f' from {n_sources - len(errors)} of {n_sources} sources' if n_sources is not None else '') + f', {scores.shape[1]} topics'
+    listed = len(selected(walls, scores))
+    counts = (f'{len(articles)} articles' + (f' ({listed} listed under their topics)' if listed < len(articles) else '')
+              + (f' from {n_sources - len(errors)} of {n_sources} sources' if n_sources is not None else '') + f', {scores.shape[1]} topics')
     extra = ''.join(f'<p class="meta">{escape(n, 500)}</p>' for n in notes or [])
     chart = f'<h2>Articles per topic and day</h2><div class="chart">{chart_html}</div>' if chart_html else ''
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
