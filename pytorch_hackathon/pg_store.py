@@ -199,7 +199,7 @@ def _sql_values(s:pd.Series, spec:dict) -> list:
     if t in ("timestamptz", "timestamp"):
         d = pd.to_datetime(s, utc=t == "timestamptz") if not pd.api.types.is_datetime64_any_dtype(s.dtype) else s
         if t == "timestamptz" and getattr(d.dtype, "tz", None) is None: d = d.dt.tz_localize(spec["tz"] or "UTC")
-        return [None if v is pd.NaT else v for v in d.dt.to_pydatetime()] if len(d) else []
+        return [None if v is pd.NaT else v for v in d.array.to_pydatetime()] if len(d) else []  # the array's method: the same on pandas 2 and 3
     if t == _JSON: return _json_values(s, spec.get("name", s.name))
     vals = s.astype(object).tolist()
     conv = {"bigint": int, "real": float, "double precision": float, "boolean": bool}.get(t)
