@@ -193,15 +193,20 @@ def _check_ids(ids:pd.Series):
     except TypeError as e: raise ValueError(f"ids must be hashable values ({e})") from None
     if len(dup): raise ValueError(f"duplicate ids in the documents: {_preview(dup)}")
 
-@patch
-def _check_write(self:InMemoryDocumentStore, df, embeddings, id_col, policy) -> np.ndarray:
-    "Validate a write; returns the embeddings as a float32 (n, d) array."
+def _write_vectors(df, embeddings, id_col:str, policy:str) -> np.ndarray:
+    "What every store checks of a write (the policy, the columns, one (n, d) vector per document); the embeddings as a float32 array."
     if policy not in _POLICIES: raise ValueError(f"policy must be one of {_preview(_POLICIES)}, got {policy!r}")
-    if self._id_col is not None and id_col != self._id_col: raise ValueError(f"this store's id column is {self._id_col!r}, not {id_col!r}")
     _check_columns(df, id_col)
     vecs = _as_vectors(embeddings, "embeddings")
     if vecs.ndim != 2 or len(vecs) != len(df) or vecs.shape[1] == 0:
         raise ValueError(f"embeddings must be an (n, d) array with one row per document: got shape {vecs.shape} for {len(df)} documents")
+    return vecs
+
+@patch
+def _check_write(self:InMemoryDocumentStore, df, embeddings, id_col, policy) -> np.ndarray:
+    "Validate a write; returns the embeddings as a float32 (n, d) array."
+    if self._id_col is not None and id_col != self._id_col: raise ValueError(f"this store's id column is {self._id_col!r}, not {id_col!r}")
+    vecs = _write_vectors(df, embeddings, id_col, policy)
     if self._X is not None and vecs.shape[1] != self._X.shape[1]:
         raise ValueError(f"embeddings have {vecs.shape[1]} dimensions, the store's have {self._X.shape[1]}")
     return vecs
@@ -359,10 +364,13 @@ def _check_top_k(top_k):
 @patch
 def _queries(self:InMemoryDocumentStore, query_embeddings):
     "The queries as unit-length float32 rows, and whether a single (d,) query was given."
+    return _query_rows(query_embeddings, None if self._X is None else self._X.shape[1])
+
+def _query_rows(query_embeddings, d:int|None) -> tuple:
+    "The queries as unit-length float32 rows of the stored vectors' dimension `d` (None: any), and whether a single (d,) query was given."
     q = _as_vectors(query_embeddings, "query_embeddings")
     single = q.ndim == 1
     q = q[None] if single else q
-    d = None if self._X is None else self._X.shape[1]
     if q.ndim != 2 or q.shape[1] == 0 or (d is not None and q.shape[1] != d):
         raise ValueError(f"query_embeddings must be one vector (d,) or a matrix (q, d) with d = {d}: got shape {q.shape}")
     return _unit_rows(q, np.empty(q.shape, np.float32), "query_embeddings"), single

@@ -13,8 +13,8 @@ import pandas as pd
 from fastcore.basics import patch
 
 from .core import is_missing, text_hash
-from .document_store import (_check_columns, _as_vectors, _unit_rows, _check_top_k, _id_list, _check_found,
-                                              _preview, _as_date, _POLICIES, _OPERATORS, _ORDERING, _LOGICAL)
+from .document_store import (_write_vectors, _unit_rows, _query_rows, _check_top_k, _id_list, _check_found,
+                                              _preview, _as_date, _OPERATORS, _ORDERING, _LOGICAL)
 
 try:
     import psycopg
@@ -567,11 +567,7 @@ def write_documents(self:PgVectorDocumentStore,
                     policy:str="overwrite", # for ids already stored: "overwrite", "skip" or "fail"
                    ) -> int: # rows written
     "Store the rows of `df` with their `embeddings` (scaled to unit length), in one transaction."
-    if policy not in _POLICIES: raise ValueError(f"policy must be one of {_preview(_POLICIES)}, got {policy!r}")
-    _check_columns(df, id_col)
-    vecs = _as_vectors(embeddings, "embeddings")
-    if vecs.ndim != 2 or len(vecs) != len(df) or vecs.shape[1] == 0:
-        raise ValueError(f"embeddings must be an (n, d) array with one row per document: got shape {vecs.shape} for {len(df)} documents")
+    vecs = _write_vectors(df, embeddings, id_col, policy)
     unit = _unit_rows(vecs, np.empty(vecs.shape, np.float32), "embeddings")
     df = df.reset_index(drop=True)
     with self._connection() as conn, conn.transaction():
@@ -726,16 +722,6 @@ def snapshot(self:PgVectorDocumentStore) -> tuple[pd.DataFrame, np.ndarray]:
 
 # %% ../nbs/10_pg_store.ipynb #f7f6c88e
 @patch
-def _queries(self:PgVectorDocumentStore, query_embeddings, d):
-    "The queries as unit-length float32 rows, and whether a single (d,) query was given."
-    q = _as_vectors(query_embeddings, "query_embeddings")
-    single = q.ndim == 1
-    q = q[None] if single else q
-    if q.ndim != 2 or q.shape[1] == 0 or (d is not None and q.shape[1] != d):
-        raise ValueError(f"query_embeddings must be one vector (d,) or a matrix (q, d) with d = {d}: got shape {q.shape}")
-    return _unit_rows(q, np.empty(q.shape, np.float32), "query_embeddings"), single
-
-@patch
 def search(self:PgVectorDocumentStore,
            query_embeddings, # one query (d,), or many (q, d)
            top_k:int=10, # at most this many results per query
@@ -745,7 +731,7 @@ def search(self:PgVectorDocumentStore,
     _check_top_k(top_k)
     with self._connection() as conn:
         lay = self._layout(conn)
-        Q, single = self._queries(query_embeddings, lay and lay["dim"])
+        Q, single = _query_rows(query_embeddings, lay and lay["dim"])
         with conn.transaction() if top_k > self.ef_search or filters else contextlib.nullcontext():
             rows = [] if lay is None else self._nearest(conn, lay, Q, int(top_k), filters)
     order = np.lexsort((-np.array([r[-1] for r in rows], dtype=np.float64), [r[-2] for r in rows])) if rows else []
