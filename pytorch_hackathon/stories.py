@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .core import check_count, check_frame, is_missing, plain, safe_url, text_hash, unit_rows
+from .core import check_count, check_frame, feed_label, is_missing, plain, safe_url, text_hash, unit_rows
 from .embeddings import Encoder
 from .topic_scoring import document_texts
 
@@ -237,11 +237,9 @@ def group_stories(df:pd.DataFrame, # articles: `title` and/or `text`; `date`, `l
 
 # %% ../nbs/06_stories.ipynb #cf1dd6d7
 def _source_names(df:pd.DataFrame) -> list:
-    "Each row's source: its `feed_title`, else its `feed`, else ''."
-    names = [""] * len(df)
-    for col in ("feed", "feed_title"):
-        if col in df.columns: names = [plain(v).strip() or n for v, n in zip(df[col], names)]
-    return names
+    "Each row's source as the report names it (`core.feed_label`: its `feed_title`, else a short form of its `feed`), else ''."
+    col = lambda c: df[c] if c in df.columns else [None] * len(df)
+    return [feed_label(f, t) for f, t in zip(col("feed"), col("feed_title"))]
 
 def _representatives(df:pd.DataFrame, stories:np.ndarray, rank_col) -> pd.Series:
     "The position of each story's representative: best `rank_col`, else earliest `date`, else first row."
