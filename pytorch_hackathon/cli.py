@@ -149,6 +149,14 @@ def _check_distinct(outputs:list, inputs:list):
         if (r := Path(f).resolve()) in seen: raise UsageError(f"cannot write the {what} to {f}: it is also the {seen[r]}")
         seen[r] = what
 
+def _check_outputs(out, csv, feed_out, feed_url, inputs:list):
+    "`UsageError` unless the report, the CSV and the topic feeds can be written where asked, over none of the `inputs` (path, what)."
+    for path, what in ((out, 'report'), (csv, 'CSV')):
+        if path: _check_writable(path, what)
+    _check_distinct([(out, 'report'), (csv, 'CSV')], inputs)
+    if feed_out: _check_folder(feed_out, 'topic feeds')
+    if feed_url and not (feed_out and safe_url(feed_url)): raise UsageError(f"--feed-url must be an http(s) URL and needs --feed-out, got {feed_url!r}")
+
 def _write_csv(path, articles:pd.DataFrame, scores:pd.DataFrame):
     "Write `scores_csv` to `path` atomically; `UsageError` when it cannot be written."
     try: atomic_write(path, scores_csv(articles, scores))
@@ -285,11 +293,7 @@ def run(feeds, # feeds file: one URL or path per line
     _check_numbers(articles_per_topic, min_score, max_items)
     since, keep = _durations(since, keep)
     judgements = _feedback(feedback)
-    for path, what in ((out, 'report'), (csv, 'CSV')):
-        if path: _check_writable(path, what)
-    _check_distinct([(out, 'report'), (csv, 'CSV')], [(feeds, 'feeds file'), (topics, 'topics file'), (feedback, 'feedback file')])
-    if feed_out: _check_folder(feed_out, 'topic feeds')
-    if feed_url and not (feed_out and safe_url(feed_url)): raise UsageError(f"--feed-url must be an http(s) URL and needs --feed-out, got {feed_url!r}")
+    _check_outputs(out, csv, feed_out, feed_url, [(feeds, 'feeds file'), (topics, 'topics file'), (feedback, 'feedback file')])
     cache, times = usable_cache_dir(cache_dir), {}
     encoder = cached_encoder(cache, model, use_gpu)  # a model name that cannot be used fails before any work
     with _cache_lock(cache):  # one run at a time on a cache folder: a second one waits
