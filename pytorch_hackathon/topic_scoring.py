@@ -109,8 +109,17 @@ def calibrated(scores, calibration:tuple) -> np.ndarray:
     "Scores mapped to probabilities with a calibration from `fit_calibration`."
     return sigmoid(calibrated_logits(scores, calibration))
 
+def _column_posteriors(Z:np.ndarray) -> np.ndarray:
+    "Per topic, each document's probability of being in the topic's high group, each topic with a mixture of its own (topics differ in size)."
+    s0, temp = _fit_columns(Z)
+    return calibrated(Z, (s0, temp, np.full(Z.shape[1], math.log(max(len(Z), 2)))))
+
 # %% ../nbs/03_topic_scoring.ipynb #69344318
 PARTITION_CONCENTRATION = 40  # how tightly the partition step's topic clusters hold their articles (centred cosines x this)
+
+def _evenly_spaced(n:int, m:int) -> np.ndarray:
+    "At most `m` row numbers spread evenly over `n` rows, first and last included."
+    return np.linspace(0, n - 1, min(n, m)).round().astype(np.int64)
 
 def _softmax(A:np.ndarray) -> np.ndarray:
     "Row-wise softmax."
@@ -119,8 +128,7 @@ def _softmax(A:np.ndarray) -> np.ndarray:
 
 def topic_overlap(Z:np.ndarray) -> float:
     "How much of an article's topic membership is shared with other topics: 0 for a partition, about 1 or more for overlapping topics."
-    s0, temp = _fit_columns(Z)
-    R = calibrated(Z, (s0, temp, np.full(Z.shape[1], math.log(max(len(Z), 2)))))
+    R = _column_posteriors(Z)
     mass = R.sum(1)
     return float((mass ** 2 - (R ** 2).sum(1)).mean() / max(mass.mean(), 1e-9))
 
@@ -183,7 +191,7 @@ def cluster_agreement(corpus_vecs, # (n, d) unit embeddings of the corpus
                       Z, # (n, k) scores of the corpus against k topics
                      ) -> float: # normalised mutual information, 0 to 1
     "How far the partition the topics seed (`partition_model`) agrees with the corpus's own k clusters (`spherical_kmeans`)."
-    pool = np.linspace(0, len(Z) - 1, min(len(Z), MAX_CLUSTER_POOL)).round().astype(np.int64)
+    pool = _evenly_spaced(len(Z), MAX_CLUSTER_POOL)
     C = np.asarray(corpus_vecs, dtype=np.float64)[pool]
     seeded = partition_logits(C, partition_model(C, np.asarray(Z)[pool])).argmax(1)
     return _nmi(seeded, spherical_kmeans(unit_rows(C - C.mean(0)), Z.shape[1]))
@@ -217,8 +225,7 @@ def _ridge_directions(C:np.ndarray, R:np.ndarray, ridge:float=1.0) -> tuple:
 
 def _soft_labels(Z:np.ndarray) -> np.ndarray:
     "Per topic, each document's posterior of belonging to the topic's high group, scaled so that no document's labels add up to more than 1."
-    s0, temp = _fit_columns(Z)  # each topic its own mixture: topics differ in size
-    R = calibrated(Z, (s0, temp, np.full(Z.shape[1], math.log(max(len(Z), 2)))))
+    R = _column_posteriors(Z)
     return R / np.maximum(1, R.sum(1, keepdims=True))
 
 def linear_topic_model(corpus_vecs, # (n, d) unit embeddings of the corpus
@@ -297,7 +304,7 @@ def _smoothed(D:np.ndarray, C:np.ndarray, W:np.ndarray, b:np.ndarray, smooth:flo
     zC = C @ W + b
     k = min(SMOOTH_NEIGHBOURS, len(C) - 1)
     if k < 1: return D @ W + b, zC
-    pool = np.linspace(0, len(C) - 1, min(len(C), MAX_NEIGHBOUR_POOL)).round().astype(np.int64)
+    pool = _evenly_spaced(len(C), MAX_NEIGHBOUR_POOL)
     near = lambda X: zC[pool][nearest_rows(X, C[pool], k)].mean(1)
     sC = (1 - smooth) * zC + smooth * near(C)
     sD = sC if D is C else (1 - smooth) * (D @ W + b) + smooth * near(D)
