@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from fastcore.meta import delegates
 from fastcore.xdg import xdg_cache_home
 
 from .core import atomic_write, check_count, check_topics, read_lines, safe_url, text_hash, utc_time
@@ -162,13 +163,14 @@ def _write_csv(path, articles:pd.DataFrame, scores:pd.DataFrame):
     try: atomic_write(path, scores_csv(articles, scores))
     except OSError as e: raise UsageError(f"cannot write the CSV: {e}") from None
 
+@delegates(render_report, but=['table_html', 'chart_html'])
 def write_outputs(articles:pd.DataFrame, # the articles' metadata
                   scores:pd.DataFrame, # one column per topic, same index
                   out, # the HTML report
                   csv=None, # the CSV of every article, if wanted
                   walls:dict|None=None, # from `report.topic_walls` (default: each article under its best topic)
                   min_score:float|None=None, # the threshold of the walls, for the chart
-                  **kwargs, # passed on to `report.render_report`: errors, n_sources, run_at, notes
+                  **kwargs,
                  ):
     "Write the HTML report to `out` and, when given, every article's scores to `csv` (both atomically)."
     walls = topic_walls(scores) if walls is None else walls
