@@ -536,22 +536,28 @@ def _adapting(self:Searcher, adapt:bool|None, n:int) -> bool:
     return n >= ADAPT_MIN_DOCS if adapt is None else bool(adapt) and n >= ADAPT_FLOOR
 
 @patch
+def _corpus(self:Searcher, d:int) -> tuple:
+    "(documents, (n, d) vectors) of the store as of one moment (other processes may write to it); an empty store gives an `id` column alone."
+    docs, X = self.document_store.snapshot()
+    return (docs, X) if len(docs) else (pd.DataFrame({"id": []}), np.zeros((0, d), np.float32))
+
+def _best_rows(P:np.ndarray, top:int) -> np.ndarray:
+    "The rows among each topic's `top` best of scores `P`, each once, in topic order."
+    return np.array(list(dict.fromkeys(i for j in range(P.shape[1]) for i in np.argsort(-P[:, j], kind="stable")[:top])), dtype=np.int64)
+
+@patch
 def _score_table(self:Searcher, topics:list, results, template, adapt, calibrate:bool, feedback, top:int|None=None) -> pd.DataFrame:
     "The topic table of the stored articles in `results` (None: all; `top`: each topic's `top` best instead)."
     topics = check_topics(topics)
     T = topic_query_vectors(self.encoder, topics, template)
-    docs, X = self.document_store.snapshot()  # one moment of a store other processes may write to
-    if not len(docs): docs, X = pd.DataFrame({"id": []}), np.zeros((0, T.shape[1]), np.float32)
+    docs, X = self._corpus(T.shape[1])
     judged, errors = _judged(feedback, docs, topics)
     if not isinstance(calibrate, (bool, np.bool_)): raise TypeError(f"calibrate must be True or False, got {calibrate!r}")
     wanted, adapt = adapt, self._adapting(adapt, len(docs))
     if wanted and not adapt and len(docs): errors.append(f"adapt: {len(docs)} article(s) are too few to learn from (at least {ADAPT_FLOOR}): zero-shot scores")
     rows = np.arange(len(docs)) if top is not None else self._rows(results, pd.Index(docs["id"]))
     P = topic_scores(X[rows], T, adapt, calibrate, corpus_vecs=X, judged=judged) if len(X) else np.zeros((0, len(topics)))
-    if top is not None:
-        best = [i for j in range(len(topics)) for i in np.argsort(-P[:, j], kind="stable")[:top]]
-        rows = np.array(list(dict.fromkeys(best)), dtype=np.int64)
-        P = P[rows]
+    if top is not None: rows = _best_rows(P, top); P = P[rows]
     meta = [c for c in self._meta_columns() if c in docs.columns and c not in topics]
     out = pd.concat([docs[meta].take(rows).reset_index(drop=True), pd.DataFrame(P, columns=topics)], axis=1)
     out.attrs.update(topics=topics, errors=errors)
