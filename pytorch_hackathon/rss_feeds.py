@@ -606,9 +606,9 @@ def _feed_rows(source:str, content:bytes, headers:dict, url:str, max_items:int=M
     return rows, '; '.join(filter(None, [note, odd, None if rows else "the feed has no entries"])) or None
 
 # %% ../nbs/00_rss_feeds.ipynb #d0dc5dfd
-def _telegram_rows(source:str, content:bytes, url:str, max_items:int=MAX_ITEMS, max_text:int=MAX_TEXT) -> tuple[list[dict], str|None]:
-    "Rows of a Telegram channel preview page, one per post (the newest `max_items`, cut before any text work), and a note."
-    root = lxml.html.document_fromstring(content, parser=lxml.html.HTMLParser(remove_comments=True, no_network=True))
+def _telegram_rows(source:str, page:str|bytes, url:str, max_items:int=MAX_ITEMS, max_text:int=MAX_TEXT) -> tuple[list[dict], str|None]:
+    "Rows of a Telegram channel preview page (its HTML), one per post (the newest `max_items`, cut before any text work), and a note."
+    root = lxml.html.document_fromstring(page, parser=lxml.html.HTMLParser(remove_comments=True, no_network=True))
     channel = ' '.join(' '.join(t.text_content().split()) for t in root.find_class('tgme_channel_info_header_title')[:1])
     posts = root.xpath('//div[contains(concat(" ", normalize-space(@class), " "), " tgme_widget_message ")][@data-post]')
     posts, note = _newest([(_iso_utc(t[0].get('datetime')) if (t := m.xpath('.//time[@datetime]')) else None, m) for m in posts], max_items)

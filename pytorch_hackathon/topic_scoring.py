@@ -492,7 +492,7 @@ ADAPT_MIN_DOCS = 40  # `adapt=None` learns from stores of at least this many art
 ADAPT_FLOOR = 10  # `adapt=True` never learns from fewer articles than this (it scores zero-shot, with a note)
 
 @patch
-def _rows(self:Searcher, results, ids:pd.Index) -> np.ndarray:
+def _positions(self:Searcher, results, ids:pd.Index) -> np.ndarray:
     "Store positions of the documents in `results` (None: all), in order, each once."
     if results is None: return np.arange(len(ids))
     if isinstance(results, pd.DataFrame) and "id" not in results.columns: raise ValueError("results must have an 'id' column (e.g. from `search`)")
@@ -555,7 +555,7 @@ def _score_table(self:Searcher, topics:list, results, template, adapt, calibrate
     if not isinstance(calibrate, (bool, np.bool_)): raise TypeError(f"calibrate must be True or False, got {calibrate!r}")
     wanted, adapt = adapt, self._adapting(adapt, len(docs))
     if wanted and not adapt and len(docs): errors.append(f"adapt: {len(docs)} article(s) are too few to learn from (at least {ADAPT_FLOOR}): zero-shot scores")
-    rows = np.arange(len(docs)) if top is not None else self._rows(results, pd.Index(docs["id"]))
+    rows = np.arange(len(docs)) if top is not None else self._positions(results, pd.Index(docs["id"]))
     P = topic_scores(X[rows], T, adapt, calibrate, corpus_vecs=X, judged=judged) if len(X) else np.zeros((0, len(topics)))
     if top is not None: rows = _best_rows(P, top); P = P[rows]
     meta = [c for c in self._meta_columns() if c in docs.columns and c not in topics]
