@@ -159,8 +159,13 @@ _NO_WIDGETS = ('<p><b>No controls:</b> the interactive view needs ipywidgets '
 
 class TopicScoreView:
     "A scores table with controls: topics shown, minimum score, new only, sort order (ipywidgets)."
-    def __init__(self, scores:pd.DataFrame, topics=None, max_rows:int=50, max_text:int=200):
-        check_frame("scores", scores); check_count("max_rows", max_rows)
+    def __init__(self,
+                 scores:pd.DataFrame, # from `Searcher.get_topic_score_df`
+                 topics=None, # the topics offered (default: `topic_columns(scores)`)
+                 max_rows:int=50, # at most this many rows shown
+                 max_text:int=200, # characters of text shown per article
+                ):
+        check_frame("scores", scores); check_count("max_rows", max_rows); check_count("max_text", max_text)
         self.scores, self.max_rows, self.max_text = scores, max_rows, max_text
         self.all_topics = topic_columns(scores) if topics is None else _check_topics(scores, topics)
         try: import ipywidgets as w
