@@ -13,7 +13,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from pandas.io.formats.style import Styler
 from fastcore.basics import patch
 
-from .core import META_COLUMNS, check_count, check_frame, escape, feed_label, plain, safe_url, score_text, short_date, shorten, check_topics
+from .core import META_COLUMNS, check_count, check_frame, escape, feed_label, plain, safe_url, score_text, short_date, shorten, check_topics, text_hash
 
 # %% auto #0
 __all__ = ['GREEN', 'ARTICLE_COLUMNS', 'TITLE_CHARS', 'topic_columns', 'style_topic_scores', 'filter_topic_scores',
@@ -122,7 +122,7 @@ def style_topic_scores(scores_df:pd.DataFrame, # from `Searcher.get_topic_score_
     topics = topic_columns(scores_df) if topics is None else _check_topics(scores_df, topics)
     view = pd.DataFrame(_view_columns(scores_df.reset_index(drop=True), topics, max_text), index=range(len(scores_df)))
     _warn_if_cut(view)
-    styler = view.style.set_table_styles(_table_styles(view, topics))
+    styler = view.style.set_table_styles(_table_styles(view, topics)).set_uuid(text_hash(view.to_csv() + repr(topics), 10))  # the same table, the same HTML
     scored = [t for t in topics if view[t].notna().any()]
     if scored: styler = styler.background_gradient(cmap=GREEN.with_extremes(bad='white'), subset=scored).apply(_best_marks, topics=scored, axis=None, subset=scored)  # a missing score: blank
     return styler.format(score_text, subset=topics, na_rep="").format_index(escape="html", axis=1).hide(axis="index")
