@@ -16,13 +16,16 @@ import numpy as np
 import torch
 
 from pytorch_hackathon.embeddings import Encoder, _bundled_model_path, _hub_offline, _no_progress_bars
+from common import fail
 
 FIXTURE = Path(__file__).resolve().parents[1]/"nbs/fixtures/embeddings/paragraphs.txt"
 
 
 def text_sets(path, n_short, n_long):
     "Short texts (paragraphs, made distinct) and long ones (7 paragraphs joined, in rotating order)."
-    paras = [p for p in Path(path).read_text().splitlines() if p.strip()]
+    try: paras = [p for p in Path(path).read_text(encoding="utf-8").splitlines() if p.strip()]
+    except (OSError, UnicodeDecodeError) as e: fail(f"cannot read the texts file {path}: {e}")
+    if not paras: fail(f"the texts file {path} has no texts (one per line)")
     short = [f"{paras[i % len(paras)]} (item {i})" for i in range(n_short)]
     long = [" ".join(paras[(i + j * 5) % len(paras)] for j in range(7)) + f" (item {i})" for i in range(n_long)]
     return short, long
@@ -97,13 +100,15 @@ def cache_hits(texts, rounds, batch_size):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--short", type=int, default=96, help="number of short texts")
     p.add_argument("--long", type=int, default=24, help="number of long texts")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--texts", default=FIXTURE, help="file with one text per line")
     a = p.parse_args(argv)
+    for name in ("rounds", "short", "long", "batch_size"):
+        if getattr(a, name) < 1: fail(f"--{name.replace('_', '-')} must be at least 1, got {getattr(a, name)}")
     short, long = text_sets(a.texts, a.short, a.long)
     fns = variants(a.batch_size)
     tok = plain_model().tokenizer

@@ -3,7 +3,8 @@
     nice python bench/eval_topics.py --arxiv PATH/arxiv_ml_1000.csv --ng PATH/20newsgroups_test.csv \
         [--stories PATH/news_stories_dev.csv] [--cache /work/cache/emb] [--ng-short] [--feedback]
 
-The data is read from the paths given (never copied into the project). Corpora:
+The data is read from the paths given (never copied into the project); other files with the same columns work
+too (the corpora take what they have, up to the sizes below, and are labelled with the counts used). Corpora:
 
 - `news fixture`: bench/fixtures/news_4class.csv, 80 snippets written for this project (4 balanced topics);
 - `short 4`: 2,000 posts of 20 Newsgroups from 4 coarse groups (computers, sports, science, politics),
@@ -18,8 +19,8 @@ The data is read from the paths given (never copied into the project). Corpora:
   word ('health', 'sport', 'business', 'world news'...), 200 whole posts of at least 60 words (300 short items)
   each: topics that are the corpus's natural clusters under vague names, as a newspaper's sections are;
 - `arXiv`: 1,000 ML abstracts, 8 overlapping categories named in plain words: ROC-AUC;
-- `arXiv single`: the abstracts by their first-listed category, up to 60 each of the five commonest first categories
-  (single-label: argmax accuracy);
+- `arXiv single`: the abstracts by their first-listed category, up to 60 each of cs.CV, cs.LG, stat.ML, cs.RO and
+  cs.CL (single-label: argmax accuracy);
 - `headlines 4` (`--stories`): 1,600 news headlines of the UCI News Aggregator data, 400 from each of its four
   categories (business, science and technology, entertainment, health), headline alone;
 - `20 Newsgroups`: all 7,532 posts, one plain-language topic per group (`--ng-short`: subject + first
@@ -41,6 +42,7 @@ from sklearn.metrics import roc_auc_score
 from pytorch_hackathon.document_store import InMemoryDocumentStore
 from pytorch_hackathon.embeddings import Encoder
 from pytorch_hackathon.topic_scoring import Searcher, document_texts, topic_query_vectors, topic_scores
+from common import read_table, usable_folder
 
 ARXIV = {"cs.CV": "computer vision", "cs.LG": "machine learning", "stat.ML": "statistics",
          "cs.AI": "artificial intelligence", "eess.IV": "image and video processing", "cs.RO": "robotics",
@@ -71,7 +73,7 @@ FIXTURE_TOPICS = {"World": "world news", "Sports": "sports", "Business": "busine
 # ---------------------------------------------------------------- corpora
 def load_arxiv(path):
     "(articles, topics, (n, 8) labels)"
-    raw = pd.read_csv(path)
+    raw = read_table(path, ["titles", "summaries", "terms"], "arXiv file")
     clean = lambda s: s.str.replace(r"\s+", " ", regex=True).str.strip()
     df = pd.DataFrame({"id": [f"a{i}" for i in range(len(raw))], "title": clean(raw["titles"]), "text": clean(raw["summaries"])})
     terms = raw["terms"].map(ast.literal_eval)
@@ -80,7 +82,7 @@ def load_arxiv(path):
 def arxiv_single(path, cats=("cs.CV", "cs.LG", "stat.ML", "cs.RO", "cs.CL"), per=60, seed=0):
     "(abstracts, topics, labels): up to `per` abstracts of each first-listed category (single-label)."
     df, _, _ = load_arxiv(path)
-    first = pd.read_csv(path)["terms"].map(lambda t: ast.literal_eval(t)[0]).to_numpy()
+    first = read_table(path, ["terms"], "arXiv file")["terms"].map(lambda t: ast.literal_eval(t)[0]).to_numpy()
     rng, idx, y, names = np.random.default_rng(seed), [], [], []
     for c in cats:
         pool = np.flatnonzero(first == c)
@@ -91,9 +93,10 @@ def arxiv_single(path, cats=("cs.CV", "cs.LG", "stat.ML", "cs.RO", "cs.CL"), per
 STORIES = {"b": "business", "t": "science and technology", "e": "entertainment", "m": "health"}
 def headlines(path, per=400, seed=0):
     "(headlines, topics, labels): `per` headlines of each category of the UCI News Aggregator data (single-label)."
-    raw, rng, idx, y = pd.read_csv(path), np.random.default_rng(seed), [], []
+    raw, rng, idx, y = read_table(path, ["TITLE", "CATEGORY"], "stories file"), np.random.default_rng(seed), [], []
     for j, c in enumerate(STORIES):
-        idx += list(rng.choice(np.flatnonzero((raw["CATEGORY"] == c).to_numpy()), per, replace=False)); y += [j] * per
+        pool = np.flatnonzero((raw["CATEGORY"] == c).to_numpy())
+        idx += list(rng.choice(pool, min(per, len(pool)), replace=False)); y += [j] * min(per, len(pool))
     df = pd.DataFrame({"id": [f"h{i}" for i in idx], "title": raw["TITLE"].to_numpy()[idx], "text": ""})
     return df, list(STORIES.values()), np.array(y)
 
@@ -110,24 +113,25 @@ def first_sentence(text:str, max_words:int=40) -> str:
     return " ".join((m.group(1) if m else text).split()[:max_words])
 
 def load_20ng(path) -> pd.DataFrame:
-    raw = pd.read_csv(path)
-    parts = raw["text"].map(split_post)
+    raw = read_table(path, ["newsgroup", "text"], "newsgroups file")
+    parts = raw["text"].astype(str).map(split_post)
     return pd.DataFrame({"id": [f"n{i}" for i in range(len(raw))], "title": parts.str[0], "text": parts.str[1], "group": raw["newsgroup"]})
 
 def short(ng:pd.DataFrame) -> pd.DataFrame: return ng.assign(text=ng["text"].map(first_sentence))
 
 def balanced(ng, names, per, seed):
-    "(rows, labels): `per` posts of each coarse group, shuffled."
+    "(rows, labels): up to `per` posts of each coarse group, shuffled."
     rng, idx, y = np.random.default_rng(seed), [], []
     for j, name in enumerate(names):
-        idx += list(rng.choice(np.flatnonzero(ng["group"].map(COARSE[name]).to_numpy()), per, replace=False)); y += [j] * per
+        pool = np.flatnonzero(ng["group"].map(COARSE[name]).to_numpy())
+        idx += list(rng.choice(pool, min(per, len(pool)), replace=False)); y += [j] * min(per, len(pool))
     order = rng.permutation(len(idx))
     return np.array(idx)[order], np.array(y)[order]
 
 def newswire(ng, seed=0):
     "(rows, (n, 10) labels) of the imbalanced, overlapping corpus."
     rng, idx = np.random.default_rng(seed), []
-    for g, n in NEWSWIRE_SIZES.items(): idx += list(rng.choice(np.flatnonzero(ng["group"] == g), n, replace=False))
+    for g, n in NEWSWIRE_SIZES.items(): idx += list(rng.choice(pool := np.flatnonzero(ng["group"] == g), min(n, len(pool)), replace=False))
     idx = rng.permutation(np.array(idx))
     groups = ng["group"].to_numpy()[idx]
     return idx, np.array([[g in gs for gs in NEWSWIRE.values()] for g in groups], dtype=int)
@@ -146,30 +150,35 @@ def sections(ng, seed, k=5, per=200, min_words=60, short_items=False):
 def corpora(args) -> dict:
     "name -> (articles, topics, labels: (n,) class indices or (n, k) 0/1), or a list of them (draws whose figures are averaged)"
     out = {}
-    fx = pd.read_csv(args.news)
-    out["news fixture (80)"] = (fx.drop(columns="label"), list(FIXTURE_TOPICS.values()), fx["label"].map(list(FIXTURE_TOPICS).index).to_numpy())
+    fx = read_table(args.news, ["label", "title", "text"], "news fixture")
+    out[f"news fixture ({len(fx):,})"] = (fx.drop(columns="label"), list(FIXTURE_TOPICS.values()), fx["label"].map(list(FIXTURE_TOPICS).index).to_numpy())
     if args.ng:
         ng = load_20ng(args.ng)
+        ng = ng[ng["group"].isin(list(NG))].reset_index(drop=True)  # the groups this script names
         names = ["computers", "sports", "science", "politics"]
         i, y = balanced(ng, names, 500, seed=1)
-        out["short 4 (2,000)"] = (short(ng).iloc[i].reset_index(drop=True), names, y)
-        out["batch 80"] = (out["short 4 (2,000)"][0][:80], names, y[:80])
+        s4 = short(ng).iloc[i].reset_index(drop=True)
+        out[f"short 4 ({len(y):,})"] = (s4, names, y)
+        out["batch 80"] = (s4[:80], names, y[:80])
         rng = np.random.default_rng(3)
-        draws = [rng.choice(len(y), 80, replace=False) for _ in range(30)]
-        out["batches of 80 (30 draws)"] = [(out["short 4 (2,000)"][0].iloc[d].reset_index(drop=True), names, y[d]) for d in draws]
+        draws = [rng.choice(len(y), min(80, len(y)), replace=False) for _ in range(30)]
+        out["batches of 80 (30 draws)"] = [(s4.iloc[d].reset_index(drop=True), names, y[d]) for d in draws]
         i5, y5 = balanced(ng, list(COARSE), 200, seed=2)
-        out["full 5 (1,000)"] = (ng.iloc[i5].reset_index(drop=True), list(COARSE), y5)
+        out[f"full 5 ({len(y5):,})"] = (ng.iloc[i5].reset_index(drop=True), list(COARSE), y5)
         iw, Y = newswire(ng)
-        out["newswire (985, AUC)"] = (ng.iloc[iw].reset_index(drop=True), list(NEWSWIRE), Y)
-        out["sections 5 (8 x 1,000)"] = [sections(ng, 200 + s) for s in range(8)]
-        out["sections 4 short (8 x 1,200)"] = [sections(ng, 200 + s, k=4, per=300, short_items=True) for s in range(8)]
+        out[f"newswire ({len(iw):,}, AUC)"] = (ng.iloc[iw].reset_index(drop=True), list(NEWSWIRE), Y)
+        out["sections 5 (8 draws)"] = [sections(ng, 200 + s) for s in range(8)]
+        out["sections 4 short (8 draws)"] = [sections(ng, 200 + s, k=4, per=300, short_items=True) for s in range(8)]
     if args.arxiv:
-        out["arXiv (1,000, AUC)"] = load_arxiv(args.arxiv)
+        ax = load_arxiv(args.arxiv)
+        out[f"arXiv ({len(ax[0]):,}, AUC)"] = ax
         out["arXiv single (first category)"] = arxiv_single(args.arxiv)
-    if args.stories: out["headlines 4 (1,600)"] = headlines(args.stories)
+    if args.stories:
+        hl = headlines(args.stories)
+        out[f"headlines 4 ({len(hl[0]):,})"] = hl
     if args.ng:
         g = ng["group"].to_numpy()
-        out["20 Newsgroups (7,532)"] = ((short(ng) if args.ng_short else ng), list(NG.values()), np.array([list(NG).index(x) for x in g]))
+        out[f"20 Newsgroups ({len(ng):,})"] = ((short(ng) if args.ng_short else ng), list(NG.values()), np.array([list(NG).index(x) for x in g]))
     return out
 
 # ---------------------------------------------------------------- metrics
@@ -253,7 +262,7 @@ if __name__ == "__main__":
     p.add_argument("--feedback", action="store_true", help="also measure the gain from reader judgements")
     p.add_argument("--skip", nargs="*", default=[], help="corpora to leave out (names as printed, prefix is enough)")
     a = p.parse_args()
-    enc = Encoder(cache_dir=a.cache)
+    enc = Encoder(cache_dir=usable_folder(a.cache, "cache folder"))
     data = {k: v for k, v in corpora(a).items() if not any(k.startswith(s) for s in a.skip)}
     rows = {}
     for name, corpus in data.items():
@@ -264,9 +273,9 @@ if __name__ == "__main__":
             continue
         df, topics, y = corpus
         rows[name] = evaluate(name, df, topics, y, enc)
-        if name == "batch 80" and "short 4 (2,000)" in data:
-            hist = data["short 4 (2,000)"][0].iloc[80:]
-            rows["batch 80 + 1,920 history"] = evaluate(name, df, topics, y, enc, history=hist)
+        if name == "batch 80" and (s4 := next((k for k in data if k.startswith("short 4")), None)):
+            hist = data[s4][0].iloc[80:]
+            rows[f"batch 80 + {len(hist):,} history"] = evaluate(name, df, topics, y, enc, history=hist)
         print(name, {k: round(v, 3) for k, v in rows[name].items()}, flush=True)
     table = pd.DataFrame(rows).T
     with pd.option_context("display.width", 200):

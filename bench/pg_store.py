@@ -23,6 +23,7 @@ are 100 held-out rows). PATH: a .npy file, or a folder of the Encoder's cache (.
 import argparse, contextlib, glob, os, time
 import numpy as np, pandas as pd, psutil
 from pytorch_hackathon.pg_store import PgVectorDocumentStore, throwaway_server
+from common import fail
 
 K, QUERIES = 10, 100
 
@@ -41,9 +42,11 @@ def make_vectors(n:int, d:int, kind:str, seed:int=0) -> np.ndarray:
 
 def load_embeddings(path:str) -> np.ndarray:
     "Unit rows from a .npy file, or from every .npz file (array `vectors`, as the Encoder's cache writes) in a folder."
-    if os.path.isdir(path):
-        X = np.concatenate([np.load(f)["vectors"] for f in sorted(glob.glob(os.path.join(path, "*.npz")))])
-    else: X = np.load(path)
+    files = sorted(glob.glob(os.path.join(path, "*.npz"))) if os.path.isdir(path) else [path]
+    if not files: fail(f"no .npz files in {path}")
+    try: X = np.concatenate([np.load(f)["vectors"] for f in files]) if os.path.isdir(path) else np.load(path)
+    except (OSError, ValueError, KeyError) as e: fail(f"cannot read embeddings from {path}: {e}")
+    if X.ndim != 2 or len(X) <= QUERIES: fail(f"{path} holds {X.shape} values: need a matrix of more than {QUERIES} vectors")
     X = np.unique(X.astype(np.float32), axis=0)
     return X / np.linalg.norm(X, axis=1, keepdims=True)
 
@@ -86,8 +89,8 @@ def exact_top(X, Q, rows=None):
     return top if rows is None else rows[top]
 
 def recall(found:list, exact:np.ndarray) -> float:
-    "Mean share of the exact top-K found."
-    return float(np.mean([len(set(f) & set(e)) / K for f, e in zip(found, exact)]))
+    "Mean share of the exact top-K (of all matches, when fewer match) found."
+    return float(np.mean([len(set(f) & set(e)) / max(len(e), 1) for f, e in zip(found, exact)]))
 
 def cpu() -> float:
     "CPU seconds used so far by this process and every PostgreSQL process."
@@ -130,7 +133,7 @@ def bench(url:str, n:int, X, Q, docs, halfvec:bool, efs:list, indexes:tuple, hns
             found, ms, _, qcpu = run_queries(store, Q)
             ffound, fms, sizes, fcpu = run_queries(store, Q, filt)
         print(f"    ef_search {ef}: recall@10 {recall(found, exact):.3f}, p50 {np.median(ms):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms wall, "
-              f"{qcpu:.1f} CPU ms per query | filtered ({len(rows)} docs match, {100 * len(rows) / n:.2f}%): exactly {K} rows {all(s == K for s in sizes)}, "
+              f"{qcpu:.1f} CPU ms per query | filtered ({len(rows)} docs match, {100 * len(rows) / n:.2f}%): exactly {min(K, len(rows))} rows {all(s == min(K, len(rows)) for s in sizes)}, "
               f"recall@10 {recall(ffound, fexact):.3f}, p50 {np.median(fms):.1f} ms, p95 {np.percentile(fms, 95):.1f} ms wall, {fcpu:.1f} CPU ms per query", flush=True)
 
 def main(sizes, d, url, data, emb, like_path, kinds, efs, indexes, hnsw, workers):

@@ -87,12 +87,13 @@ def other_ops(df, X, repeats):
     n = len(df)
     def small_writes():
         s = InMemoryDocumentStore()
-        for a in range(0, n, n // 100): s.write_documents(df.iloc[a:a + n // 100], X[a:a + n // 100])
-    gone = df.id.sample(1000, random_state=0)
+        step = max(1, n // 100)
+        for a in range(0, n, step): s.write_documents(df.iloc[a:a + step], X[a:a + step])
+    gone = df.id.sample(min(1000, n), random_state=0)
     stores = [fresh_store(df, X) for _ in range(3)]
     deletes = [timed(lambda: s.delete_documents(gone)) for s in stores]
-    print(f"100 writes of {n // 100:,}: {statistics.median(timed(small_writes) for _ in range(3)) * 1e3:.0f} ms; "
-          f"delete 1,000 of {n:,}: {statistics.median(deletes) * 1e3:.0f} ms")
+    print(f"{-(-n // max(1, n // 100))} writes of {max(1, n // 100):,}: {statistics.median(timed(small_writes) for _ in range(3)) * 1e3:.0f} ms; "
+          f"delete {len(gone):,} of {n:,}: {statistics.median(deletes) * 1e3:.0f} ms")
 
 def memory(df, X):
     "The store's memory against the raw float32 matrix plus the metadata DataFrame."
@@ -116,4 +117,5 @@ if __name__ == "__main__":
     p.add_argument("-d", type=int, default=384, help="dimensions")
     p.add_argument("-r", "--repeats", type=int, default=7, help="interleaved repeats (medians reported)")
     a = p.parse_args()
+    if a.n < 1000 or a.d < 1 or a.repeats < 1: p.error("-n must be at least 1,000, -d and -r at least 1")
     main(a.n, a.d, a.repeats)

@@ -1,8 +1,10 @@
 """Story grouping quality and cost: B-cubed precision, recall and F1 of `group_stories` on several kinds of corpora,
 and the seconds and peak memory of grouping 20,000 articles from precomputed embeddings.
 
-usage: nice python bench/stories.py --stories ../shared/eval/news_stories_dev.csv \
-           --newsgroups ../shared/eval/20newsgroups_test.csv [--n 20000] [--cache /work/cache/emb]
+usage: nice python bench/stories.py --stories PATH/news_stories_dev.csv \
+           --newsgroups PATH/20newsgroups_test.csv [--n 20000] [--cache FOLDER]
+
+Other files with the same columns work too; the newsgroup corpora take up to 800 posts of the file given.
 
 Corpora (gold = the story of each article):
 - headlines: many publishers' headlines of one story (`STORY`), with and without their dates;
@@ -11,7 +13,7 @@ Corpora (gold = the story of each article):
 - newsgroup posts + rewrites: posts of the same newsgroups are look-alikes, each rewrite (sentences dropped
   and swapped) belongs to its original.
 """
-import argparse, json, os, re, resource, subprocess, sys, tempfile, time
+import argparse, json, os, re, resource, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from pytorch_hackathon.embeddings import Encoder
 from pytorch_hackathon.stories import group_stories
 from pytorch_hackathon.topic_scoring import document_texts
+from common import fail, read_table, usable_folder
 
 
 def bcubed(pred, gold):
@@ -43,10 +46,12 @@ def split_post(raw):
 
 
 def newsgroup_posts(path, n, seed):
-    ng = pd.read_csv(path).sample(n, random_state=seed).reset_index(drop=True)
-    tt = [split_post(r) for r in ng.text]
+    "Up to `n` posts of the file at `path`, each its own story (a doc_id is unique within its newsgroup only)."
+    ng = read_table(path, ["newsgroup", "doc_id", "text"], "newsgroups file")
+    ng = ng.sample(min(n, len(ng)), random_state=seed).reset_index(drop=True)
+    tt = [split_post(r) for r in ng.text.astype(str)]
     return pd.DataFrame({"title": [t for t, _ in tt], "text": [b for _, b in tt], "group": ng.newsgroup,
-                         "gold": ng.doc_id.astype(str)})
+                         "gold": ng.newsgroup.astype(str) + "/" + ng.doc_id.astype(str)})
 
 
 def rewrite(text, rng):
@@ -61,7 +66,7 @@ def rewrite(text, rng):
 def duplicates_corpus(path, n=800, n_dup=120, seed=0):
     "Distinct posts are distinct stories; `n_dup` exact copies are the same story as their original."
     df = newsgroup_posts(path, n, seed)
-    dup = df.iloc[np.random.default_rng(seed).choice(n, n_dup, replace=True)]
+    dup = df.iloc[np.random.default_rng(seed).choice(len(df), n_dup, replace=True)]
     return pd.concat([df, dup]).sample(frac=1, random_state=seed).reset_index(drop=True)
 
 
@@ -69,16 +74,16 @@ def rewrites_corpus(path, n=800, n_events=150, k=2, seed=1):
     "Posts of the same newsgroups are look-alikes; each of `n_events` posts gets `k` rewrites (same story)."
     df = newsgroup_posts(path, n, seed)
     rng = np.random.default_rng(seed)
-    ev = df.iloc[rng.choice(n, n_events, replace=False)]
+    ev = df.iloc[rng.choice(len(df), min(n_events, len(df)), replace=False)]
     rw = pd.concat([ev.assign(text=[rewrite(t, rng) for t in ev.text]) for _ in range(k)])
     return pd.concat([df, rw]).sample(frac=1, random_state=seed).reset_index(drop=True)
 
 
 def corpora(args):
-    d = pd.read_csv(args.stories)
+    d = read_table(args.stories, ["TITLE", "PUBLISHER", "URL", "STORY", "TIMESTAMP"], "stories file")
     heads = pd.DataFrame({"title": d.TITLE, "text": "", "feed": d.PUBLISHER, "link": d.URL,
                           "date": pd.to_datetime(d.TIMESTAMP, unit="ms", utc=True), "gold": d.STORY})
-    ev = pd.read_csv(args.fixtures).assign(gold=lambda x: x.event)
+    ev = read_table(args.fixtures, ["title", "event"], "fixtures file").assign(gold=lambda x: x.event)
     out = {"headlines, with dates": heads, "headlines, no dates or links": heads.drop(columns=["date", "link"]),
            "look-alike events (fixture)": ev, "look-alike events, no dates": ev.drop(columns="date")}
     if args.newsgroups:
@@ -88,8 +93,8 @@ def corpora(args):
 
 
 def quality(args, encoder):
-    print(f"{'corpus':34s} {'rows':>6s} {'stories':>8s} {'found':>6s}  {'P':>6s} {'R':>6s} {'F1':>6s}  extra")
     data = {name: (df, encoder.encode(document_texts(df))) for name, df in corpora(args).items()}
+    print(f"{'corpus':34s} {'rows':>6s} {'stories':>8s} {'found':>6s}  {'P':>6s} {'R':>6s} {'F1':>6s}  extra")
     for name, (df, E) in data.items():
         t = time.perf_counter()
         pred = group_stories(df.drop(columns="gold"), embeddings=E)
@@ -108,7 +113,7 @@ def quality(args, encoder):
 
 
 def synthetic(args, encoder, n):
-    "`n` articles: newsgroup posts repeated as rewrites (jittered embeddings) plus dated headlines."
+    "`n` articles: newsgroup posts (else the look-alike events) repeated as rewrites with jittered embeddings, dated within a day."
     base = rewrites_corpus(args.newsgroups) if args.newsgroups else corpora(args)["look-alike events (fixture)"]
     E0, rng = encoder.encode(document_texts(base)), np.random.default_rng(0)
     pick = rng.integers(0, len(base), n)
@@ -137,7 +142,8 @@ def cost(args, encoder):
         df.to_pickle(f"{tmp}/df.pkl"); np.save(f"{tmp}/E.npy", E)
         env = dict(os.environ, OMP_NUM_THREADS="2", OPENBLAS_NUM_THREADS="2", MKL_NUM_THREADS="2")
         code = CHILD.format(root=str(ROOT), df=f"{tmp}/df.pkl", emb=f"{tmp}/E.npy")
-        out = subprocess.run(["taskset", "-c", "0,1", sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        pin = ["taskset", "-c", ",".join(map(str, sorted(os.sched_getaffinity(0))[:2]))] if shutil.which("taskset") and hasattr(os, "sched_getaffinity") else []
+        out = subprocess.run([*pin, sys.executable, "-c", code], env=env, capture_output=True, text=True)
     if out.returncode: sys.exit(out.stderr)
     secs, cpus, rss0, rss, found = out.stdout.split()
     words = int(df.text.str.split().str.len().mean())
@@ -147,14 +153,15 @@ def cost(args, encoder):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--stories", required=True, help="news_stories_dev.csv (TITLE, PUBLISHER, URL, STORY, TIMESTAMP)")
     ap.add_argument("--newsgroups", help="20newsgroups_test.csv (newsgroup, doc_id, text)")
     ap.add_argument("--fixtures", default=str(ROOT/"nbs/fixtures/stories/lookalike_events.csv"))
     ap.add_argument("--n", type=int, default=20000, help="articles in the cost test (0: skip it)")
-    ap.add_argument("--cache", default="/work/cache/emb", help="embedding cache folder")
+    ap.add_argument("--cache", help="embedding cache folder, to reuse embeddings across runs (default: none)")
     ap.add_argument("--sweep", type=float, nargs="*", default=[0.35, 0.4, 0.45, 0.5, 0.55], help="min_similarity values to compare")
     args = ap.parse_args()
-    encoder = Encoder(cache_dir=args.cache)
+    if args.n < 0: fail(f"--n must be 0 (skip the cost test) or more, got {args.n}")
+    encoder = Encoder(cache_dir=usable_folder(args.cache, "cache folder"))
     quality(args, encoder)
     if args.n: cost(args, encoder)
