@@ -213,7 +213,7 @@ def _pg_history(url:str, model) -> PgVectorDocumentStore:
     "The history kept in PostgreSQL at `url`, one table per model; `UsageError` when the server cannot be used."
     table = 'articles' if (key := model_key(model)) is None else f'articles_{text_hash(key, 8)}'
     try: return PgVectorDocumentStore(url, table=table, indexes=('feed', 'date', 'first_seen', 'last_seen'))
-    except StoreUnavailable as e: raise UsageError(f"--store: {e}") from None
+    except (StoreUnavailable, ValueError) as e: raise UsageError(f"--store: {e}") from None  # ValueError: a table of that name that is not a history
 
 def _durations(since, keep) -> tuple:
     "`since` and `keep` as timedeltas (`since` may be None); `UsageError` for a bad duration, or a `keep` under an hour."
@@ -391,6 +391,7 @@ def main(argv:list[str]|None=None, # the arguments (default: `sys.argv[1:]`)
     "The `newsbert` command: parse `argv`, run, print failures on stderr and the summary on stdout; the exit status."
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
+        args = {}
         try:
             args = vars(parser().parse_args(_hyphenated(sys.argv[1:] if argv is None else list(argv))))
             quiet = args.pop('quiet')
@@ -398,7 +399,7 @@ def main(argv:list[str]|None=None, # the arguments (default: `sys.argv[1:]`)
         except UsageError as e: _say(f'newsbert: error: {e}'); return 2
         except StoreUnavailable as e: _say(f'newsbert: error: --store: {e}'); return 2
         except NoArticles as e: r = dict(errors=e.errors, failed=str(e))
-        except KeyboardInterrupt: _say('newsbert: interrupted: no report written, no history file saved'); return 130
+        except KeyboardInterrupt: _say(f"newsbert: interrupted: no report written, {'the history in PostgreSQL keeps what was already written' if args.get('store') else 'no history file saved'}"); return 130
         finally: _say(*dict.fromkeys(f'newsbert: warning: {w.message}' for w in caught))
     _say(*(f'newsbert: failed: {s}: {why}' for s, why in r['errors'].items()), *(f'newsbert: warning: {w}' for w in r.get('warnings', [])))
     if 'failed' in r: _say(f"newsbert: {r['failed']}"); return 1

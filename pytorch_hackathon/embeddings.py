@@ -133,10 +133,10 @@ def _model_id(model_name) -> str:
 # %% ../nbs/01_embeddings.ipynb #4a159c27
 def model_key(model_name:str|None=None, # a model name or folder, as a user wrote it (None: the bundled default)
              ) -> str|None:
-    "The model a name stands for, as the key of what is kept per model (a history): None for the bundled default however it is named, a folder by its absolute path, else the name."
+    "The model a name stands for, as the key of what is kept per model (a history): None for the bundled default however it is named, a folder by its absolute path and its files' fingerprint (a folder changed in place is another model), else the name."
     if model_name in _BUNDLED_NAMES: return None
     p = Path(str(model_name)).expanduser()
-    return str(p.resolve()) if p.exists() else str(model_name)
+    return (f"{p.resolve()}@{_folder_fingerprint(p)}" if p.is_dir() else str(p.resolve())) if p.exists() else str(model_name)
 
 # %% ../nbs/01_embeddings.ipynb #8b3fd5a6
 def _cpu_has_vnni() -> bool:

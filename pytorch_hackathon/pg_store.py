@@ -386,6 +386,7 @@ def _check_server(self:PgVectorDocumentStore):
     with conn:
         if not conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'").fetchone():
             try: conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            except psycopg.errors.UniqueViolation: pass  # another client created it at the same moment
             except psycopg.Error as e:
                 raise StoreUnavailable(f"PostgreSQL at {where} has no pgvector extension and cannot add it "
                                        f"(a superuser must run CREATE EXTENSION vector): {_one_line(e)}") from None
@@ -401,6 +402,8 @@ def _connection(self:PgVectorDocumentStore):
         raise ValueError(f"PostgreSQL refused the data: {_one_line(e)}") from None
     except (psycopg.OperationalError, PoolTimeout) as e:
         raise StoreUnavailable(f"lost the connection to PostgreSQL at {_where_to(self.url)}: {_one_line(e)}") from None
+    except psycopg.errors.InsufficientPrivilege as e:  # the role may not read or write the table, or create it
+        raise StoreUnavailable(f"PostgreSQL at {_where_to(self.url)} refused: {_one_line(e)}") from None
 
 @patch
 def _ident(self:PgVectorDocumentStore, suffix:str="") -> sql.Identifier:

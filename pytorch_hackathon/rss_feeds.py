@@ -528,9 +528,17 @@ def _json_feed(content:bytes) -> _Parsed:
     try: d = json.loads(content)
     except ValueError as e: raise _Failed(f"not a feed: invalid JSON ({shorten(str(e), 80)})") from None
     if not isinstance(d, dict) or not isinstance(d.get('items'), list): raise _Failed("not a feed: JSON without a JSON Feed's list of items")
-    d = _json_item(d) | {'items': [_json_item(i) for i in d['items'] if isinstance(i, dict)]}
+    d = _no_controls(_json_item(d) | {'items': [_json_item(i) for i in d['items'] if isinstance(i, dict)]})
     if fast := _fast(json.dumps(d).encode()): return fast
     raise _Failed("not a feed: a JSON Feed that could not be read")
+
+_CONTROLS = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f]')  # the characters XML forbids (so no XML feed has them): NUL breaks databases
+
+def _no_controls(v):
+    "`v` (JSON values, nested) without the control characters XML forbids in its strings."
+    if isinstance(v, str): return _CONTROLS.sub('', v)
+    if isinstance(v, list): return [_no_controls(x) for x in v]
+    return {k: _no_controls(x) for k, x in v.items()} if isinstance(v, dict) else v
 
 def _json_item(i:dict) -> dict:
     "A JSON Feed item (or the feed itself) with authors as objects, and without dates or links that are not strings or attachments that are not objects."
