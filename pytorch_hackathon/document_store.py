@@ -357,10 +357,6 @@ def write_documents(self:InMemoryDocumentStore,
     return len(df)
 
 # %% ../nbs/02_document_store.ipynb #62a61ca7
-def _check_top_k(top_k):
-    "top_k must be a positive integer."
-    check_count("top_k", top_k)
-
 @patch
 def _queries(self:InMemoryDocumentStore, query_embeddings):
     "The queries as unit-length float32 rows, and whether a single (d,) query was given."
@@ -405,7 +401,7 @@ def search(self:InMemoryDocumentStore,
           ) -> pd.DataFrame: # metadata, `score` (cosine) and, for many queries, `query` (its index)
     "The documents most similar to each query, best first."
     Q, single = self._queries(query_embeddings)
-    _check_top_k(top_k)
+    check_count("top_k", top_k)
     rows = self._matching_rows(filters)
     scores = self._scores(Q, rows)
     best = _top_k(scores, top_k)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_history.ipynb #9b372669
 from __future__ import annotations
-import glob, os, re, time
+import glob, os, re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 

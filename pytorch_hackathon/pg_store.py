@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from fastcore.basics import patch
 
-from .core import is_missing, text_hash
-from .document_store import (_write_vectors, _unit_rows, _query_rows, _check_top_k, _id_list, _check_found,
+from .core import check_count, is_missing, text_hash
+from .document_store import (_write_vectors, _unit_rows, _query_rows, _id_list, _check_found,
                                               _preview, _as_date, _OPERATORS, _ORDERING, _LOGICAL)
 
 try:
@@ -731,7 +731,7 @@ def search(self:PgVectorDocumentStore,
            filters:dict|None=None, # haystack-style filter: only matching documents are returned
           ) -> pd.DataFrame: # metadata, `score` (cosine) and, for many queries, `query` (its index)
     "The documents most similar to each query, best first."
-    _check_top_k(top_k)
+    check_count("top_k", top_k)
     with self._connection() as conn:
         lay = self._layout(conn)
         Q, single = _query_rows(query_embeddings, lay and lay["dim"])
