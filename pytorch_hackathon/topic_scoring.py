@@ -473,8 +473,21 @@ def add_texts(self:Searcher,
     df = df.reset_index(drop=True)
     if "id" not in df.columns: df.insert(0, "id", _new_ids(df, texts))
     codes, unique = pd.factorize(pd.Series(texts, dtype=object))  # each distinct text embedded once
-    self.document_store.write_documents(df, self.encoder.encode(list(unique), progress=progress)[codes], id_col="id", policy="overwrite")
+    known = self._stored_vectors(df["id"].tolist(), texts)
+    todo = [u for u in unique if u not in known]
+    fresh = dict(zip(todo, self.encoder.encode(todo, progress=progress))) if todo else {}
+    vecs = np.stack([known[u] if u in known else fresh[u] for u in unique]) if len(unique) else self.encoder.encode([])
+    self.document_store.write_documents(df, vecs[codes], id_col="id", policy="overwrite")
     return df
+
+@patch
+def _stored_vectors(self:Searcher, ids:list, texts:list) -> dict:
+    "{text: vector} of the articles among `ids` already stored with the same text: embedding it again would repeat the work (another machine's, on a shared store)."
+    if not ids or not len(self.document_store): return {}
+    stored = self.document_store.filter_documents({"field": "id", "operator": "in", "value": list(dict.fromkeys(ids))})
+    text_of = dict(zip(ids, texts))
+    same = [i for i, s in zip(stored["id"].tolist() if len(stored) else [], document_texts(stored, self.text_col) if len(stored) else []) if text_of.get(i) == s]
+    return dict(zip((text_of[i] for i in same), self.document_store.embeddings_of(same))) if same else {}
 
 # %% ../nbs/03_topic_scoring.ipynb #9ef2cbeb
 @patch
