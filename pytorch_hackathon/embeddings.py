@@ -124,11 +124,8 @@ def _folder_fingerprint(folder:Path) -> str:
     return hashlib.blake2b(repr(sorted(entries)).encode(), digest_size=8).hexdigest()
 
 def _model_id(model_name) -> str:
-    "A stable name for the model's weights: the bundled package's version, a model folder's absolute path and file fingerprint, or the hub name."
-    if model_name in _BUNDLED_NAMES: return f"{_BUNDLED}=={metadata.version(_BUNDLED)}"
-    p = Path(model_name).expanduser()
-    if _found_locally(model_name): return f"{p.resolve()}@{_folder_fingerprint(p)}"
-    return model_key(model_name)
+    "A stable name for the model's weights: the bundled package's version, else `model_key`'s (a folder's absolute path and file fingerprint, or the hub name)."
+    return f"{_BUNDLED}=={metadata.version(_BUNDLED)}" if model_name in _BUNDLED_NAMES else model_key(model_name)
 
 # %% ../nbs/01_embeddings.ipynb #4a159c27
 def model_key(model_name:str|None=None, # a model name or folder, as a user wrote it (None: the bundled default)

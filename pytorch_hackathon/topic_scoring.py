@@ -484,9 +484,10 @@ def add_texts(self:Searcher,
 def _stored_vectors(self:Searcher, ids:list, texts:list) -> dict:
     "{text: vector} of the articles among `ids` already stored with the same text: embedding it again would repeat the work (another machine's, on a shared store)."
     if not ids or not len(self.document_store): return {}
-    stored = self.document_store.filter_documents({"field": "id", "operator": "in", "value": list(dict.fromkeys(ids))})
+    stored = self.document_store.filter_documents({"field": "id", "operator": "in", "value": ids})
+    if stored.empty: return {}
     text_of = dict(zip(ids, texts))
-    same = [i for i, s in zip(stored["id"].tolist() if len(stored) else [], document_texts(stored, self.text_col) if len(stored) else []) if text_of.get(i) == s]
+    same = [i for i, s in zip(stored["id"].tolist(), document_texts(stored, self.text_col)) if text_of.get(i) == s]
     return dict(zip((text_of[i] for i in same), self.document_store.embeddings_of(same))) if same else {}
 
 # %% ../nbs/03_topic_scoring.ipynb #9ef2cbeb
