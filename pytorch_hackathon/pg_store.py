@@ -5,7 +5,7 @@
 # %% ../nbs/10_pg_store.ipynb #4a4140c3
 from __future__ import annotations
 import atexit, contextlib, importlib.util, json, logging, math, os, re, secrets, shutil, socket, subprocess, sys, tempfile, time, weakref
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -219,21 +219,28 @@ def _plain_json(v):
     if isinstance(v, float) and not math.isfinite(v): raise ValueError(f"JSON cannot hold {v!r} (inside a list or dict)")
     return v
 
-def _series(values:list, spec:dict) -> pd.Series:
-    "Values read from a column of `spec` as a Series of its stored pandas dtype (missing ones as pandas has them)."
+@cache
+def _string_dtype(name:str):
+    "pandas' string dtype named `name` (e.g. 'str', 'string'), else None (a numpy dtype, or no dtype of this pandas)."
+    try: dtype = pd.api.types.pandas_dtype(name)
+    except TypeError: return None
+    return dtype if isinstance(dtype, pd.StringDtype) else None
+
+def _column(values:list, spec:dict):
+    "Values read from a column of `spec` as an array of its stored pandas dtype (missing ones as pandas has them)."
     t, dtype = spec["sql"], spec["dtype"]
     if t in (*_NUMBERS, "boolean") and dtype in ("int64", "float64", "float32", "bool") and None not in values:
-        return pd.Series(np.array(values, dtype=dtype))  # the common case, without a detour through objects
-    if t == _TEXT and dtype not in ("object", "category"):
-        with contextlib.suppress(TypeError, ValueError): return pd.Series(values, dtype=dtype)  # pandas' string dtypes, in one step
-    if t == "timestamptz": s = pd.Series(pd.to_datetime(values, utc=True)).dt.tz_convert(spec["tz"] or "UTC")
-    elif t == "timestamp": s = pd.Series(pd.to_datetime(values))
+        return np.array(values, dtype=dtype)  # the common case, without a detour through objects
+    if t == _TEXT and (string := _string_dtype(dtype)):
+        with contextlib.suppress(TypeError, ValueError): return pd.array(values, dtype=string)  # pandas' string dtypes, in one step
+    if t == "timestamptz": s = pd.to_datetime(values, utc=True).tz_convert(spec["tz"] or "UTC")  # an index: no Series needed
+    elif t == "timestamp": s = pd.to_datetime(values)
     else: s = pd.Series(values, dtype=object)
-    if dtype == "object" or str(s.dtype) == dtype: return s
-    if dtype == "bool" and s.isna().any(): return s  # missing values stay missing (objects), as pandas keeps them
-    try: return s.astype(dtype)
+    if dtype == "object" or str(s.dtype) == dtype: return s.array
+    if dtype == "bool" and s.isna().any(): return s.array  # missing values stay missing (objects), as pandas keeps them
+    try: return s.astype(dtype).array
     except (TypeError, ValueError):  # missing values in a numpy int or bool column
-        return s.astype("float64") if t == "bigint" else s
+        return (s.astype("float64") if t == "bigint" else s).array
 
 # %% ../nbs/10_pg_store.ipynb #076fc26d
 _SQL_OPS = {"==": "=", ">": ">", ">=": ">=", "<": "<", "<=": "<="}
@@ -619,13 +626,13 @@ def _select(self:PgVectorDocumentStore, lay:dict) -> sql.Composable:
     return sql.SQL(", ").join(sql.Identifier(c["name"]) for c in lay["columns"])
 
 def _frame(rows:list, lay:dict|None, extra:tuple=()) -> pd.DataFrame:
-    "Rows of metadata values (then the `extra` columns `query` and `score`) as a DataFrame with the stored dtypes, built column by column."
+    "Rows of metadata values (then the `extra` columns `query` and `score`) as a DataFrame with the stored dtypes, built from one array per column."
     cols = lay["columns"] if lay else []
     if not cols and not extra: return pd.DataFrame(index=range(len(rows)))
     values = [list(v) for v in zip(*rows)] if rows else [[] for _ in range(len(cols) + len(extra))]
-    data = {c["name"]: _series(v, c) for c, v in zip(cols, values)}
+    data = {c["name"]: _column(v, c) for c, v in zip(cols, values)}
     data |= {name: np.array(v, dtype=np.float32 if name == "score" else np.int64) for name, v in zip(extra, values[len(cols):])}
-    return pd.DataFrame(data)
+    return pd.DataFrame(data, copy=False)  # arrays, not Series: nothing to align
 
 @patch
 def filter_documents(self:PgVectorDocumentStore, filters:dict|None=None) -> pd.DataFrame:
@@ -738,10 +745,9 @@ def search(self:PgVectorDocumentStore,
         with conn.transaction() if top_k > self.ef_search or filters else contextlib.nullcontext():
             rows = [] if lay is None else self._nearest(conn, lay, Q, int(top_k), filters)
     order = np.lexsort((-np.array([r[-1] for r in rows], dtype=np.float64), [r[-2] for r in rows])) if rows else []
+    if single: return _frame([rows[i][:-2] + rows[i][-1:] for i in order], lay, ("score",))
     res = _frame([rows[i] for i in order], lay, ("query", "score"))
-    q = res.pop("query")
-    if not single: res.insert(0, "query", q)
-    return res
+    return res[["query", *res.columns.drop("query")]]
 
 def _all_of(filters:dict) -> list:
     "The conditions a document must meet every one of: those of a top-level AND, else the filter itself."
