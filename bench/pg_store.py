@@ -8,7 +8,8 @@ workers included: steadier on a shared machine) and the size on disk of the tabl
 for each --ef-search value, recall@10 against exact search (numpy over the same unit vectors), p50/p95
 latency and CPU ms of single-query searches, without and with a selective filter on two columns (feed in 2
 of 200 feeds and a date in the last half: about 0.5% of the documents; every filtered search must return
-exactly top_k rows). --indexes names columns to give B-tree indexes (e.g. feed date: the filter is exact).
+exactly top_k rows), and at the first --ef-search value the store's own `recall_estimate()` beside the true
+recall. --indexes names columns to give B-tree indexes (e.g. feed date: the filter is exact).
 
 The vectors: by default random vectors with a low intrinsic dimension around 2,000 topic centres, a stand-in
 for sentence embeddings (`--data gaussian`: isotropic Gaussian vectors, the hardest case for any index);
@@ -24,7 +25,7 @@ embeddings are kept in --cache, so only the first run pays for them (about 80 se
     nice python bench/pg_store.py --texts ../shared/eval/*.csv --cache ~/.cache/newsbert-bench --kinds vector
     nice python bench/pg_store.py -n 100000 1000000 --url postgresql://user:pw@host/db
 """
-import argparse, contextlib, glob, os, random, re, time
+import argparse, contextlib, glob, inspect, os, random, re, time
 from pathlib import Path
 import numpy as np, pandas as pd, psutil
 from pytorch_hackathon.pg_store import PgVectorDocumentStore, throwaway_server
@@ -160,9 +161,11 @@ def bench(url:str, n:int, X, Q, docs, halfvec:bool, efs:list, indexes:tuple, hns
             for q in Q[:3]: store.search(q, top_k=K)  # warm the caches
             found, ms, _, qcpu = run_queries(store, Q)
             ffound, fms, sizes, fcpu = run_queries(store, Q, filt)
+            estimate = store.recall_estimate() if ef == efs[0] else None  # what a user can measure on the store alone
         print(f"    ef_search {ef}: recall@10 {recall(found, exact):.3f}, p50 {np.median(ms):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms wall, "
               f"{qcpu:.1f} CPU ms per query | filtered ({len(rows)} docs match, {100 * len(rows) / n:.2f}%): exactly {min(K, len(rows))} rows {all(s == min(K, len(rows)) for s in sizes)}, "
               f"recall@10 {recall(ffound, fexact):.3f}, p50 {np.median(fms):.1f} ms, p95 {np.percentile(fms, 95):.1f} ms wall, {fcpu:.1f} CPU ms per query", flush=True)
+        if estimate is not None: print(f"    the store's recall_estimate() at ef_search {ef} (100 stored documents as queries): {estimate:.3f}", flush=True)
 
 def main(sizes, d, url, data, emb, like_path, texts, cache, kinds, efs, indexes, hnsw, workers):
     real = load_embeddings(like_path) if like_path else None
@@ -188,8 +191,9 @@ if __name__ == "__main__":
     ap.add_argument("--kinds", nargs="+", choices=["vector", "halfvec"], default=["vector", "halfvec"])
     ap.add_argument("--ef-search", type=int, nargs="+", default=[300], help="HNSW candidates per search (the store's default: 300)")
     ap.add_argument("--indexes", nargs="*", default=None, help="columns to give B-tree indexes, e.g. feed date (default: the store's automatic metadata indexes; --indexes alone: none)")
-    ap.add_argument("--m", type=int, default=16, help="HNSW links per node")
-    ap.add_argument("--ef-construction", type=int, default=64, help="HNSW candidates while building")
+    store = inspect.signature(PgVectorDocumentStore).parameters
+    ap.add_argument("--m", type=int, default=store["m"].default, help="HNSW links per node (default: the store's)")
+    ap.add_argument("--ef-construction", type=int, default=store["ef_construction"].default, help="HNSW candidates while building (default: the store's)")
     ap.add_argument("--workers", type=int, default=2, help="parallel index build workers of the throwaway server (PostgreSQL's default: 2)")
     a = ap.parse_args()
     if a.texts and (a.emb or a.like): fail("--texts, --emb and --like each choose the vectors: give one")
