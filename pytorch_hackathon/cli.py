@@ -210,7 +210,7 @@ def _history(cache:Path, model, store_url:str|None) -> tuple:
     except HistoryError as e: raise UsageError(str(e)) from None
     notes = [note] if note else []
     if others: notes.append(f"a new history begins for the model {model or 'all-MiniLM-L6-v2 (bundled)'}: every article is new this run "
-                            f"(each model keeps its own; {path.parent} holds {len(others)} of other models)")
+                            f"(each model keeps a history of its own; other models' histories in {path.parent}: {len(others)})")
     return store, path, notes
 
 def _pg_history(url:str, model) -> PgVectorDocumentStore:
