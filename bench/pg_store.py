@@ -12,7 +12,9 @@ exactly top_k rows), and at the first --ef-search value the store's own `recall_
 recall. --indexes names columns to give B-tree indexes (e.g. feed date: the filter is exact).
 
 The vectors: by default random vectors with a low intrinsic dimension around 2,000 topic centres, a stand-in
-for sentence embeddings (`--data gaussian`: isotropic Gaussian vectors, the hardest case for any index);
+for sentence embeddings that needs no data but is much harder to search than real text embeddings (recall@10
+0.91-0.94 where embeddings of real sentences, --texts, reach 0.99; `--data gaussian`: isotropic Gaussian
+vectors, the hardest case for any index);
 `--like PATH` draws Gaussian vectors with the mean and covariance of real embeddings (so their spectrum, the
 intrinsic dimension that decides how hard a search is); `--emb PATH` uses real embeddings themselves (queries
 are 100 held-out rows). PATH: a .npy file, or a folder of the Encoder's cache (.npz files). `--texts FILE...`
