@@ -707,21 +707,20 @@ def _all_vectors(self:PgVectorDocumentStore, conn, lay:dict) -> np.ndarray:
     return _matrix(conn.execute(sql.SQL("SELECT {}::vector FROM {} ORDER BY {}").format(sql.Identifier(_EMB), self._ident(), sql.Identifier(_SEQ))).fetchall(), lay)
 
 @patch
-def _vectors_of(self:PgVectorDocumentStore, conn, lay:dict, ids:list) -> tuple:
-    "(the stored ones of `ids`, their vectors), in no particular order."
+def _vectors_of(self:PgVectorDocumentStore, conn, lay:dict, ids:list) -> np.ndarray:
+    "The vectors of `ids`, row i for the i-th; unknown ids are a KeyError."
     ok, cast = _typed_ids(lay, ids)
     key = sql.Identifier(lay["id_col"])
     rows = conn.execute(sql.SQL("SELECT {}, {}::vector FROM {} WHERE {} = ANY(%s::{}[])").format(key, sql.Identifier(_EMB), self._ident(), key, cast), [ok]).fetchall()
-    return [r[0] for r in rows], _matrix(rows, lay)
+    return _matrix(rows, lay)[_check_found(_positions([r[0] for r in rows], ids), ids)]
 
 @patch
 def embeddings_of(self:PgVectorDocumentStore, ids) -> np.ndarray:
     "The stored unit vectors of these ids (one id or a list), row i for the i-th id asked; unknown ids are a KeyError."
     ids = _id_list(ids)
     with self._connection() as conn:
-        lay = self._layout(conn)
-        stored, X = self._vectors_of(conn, lay, ids) if lay else ([], np.empty((0, 0), np.float32))
-    return X[_check_found(_positions(stored, ids), ids)]
+        if lay := self._layout(conn): return self._vectors_of(conn, lay, ids)
+    return np.empty((0, 0), np.float32)[_check_found(_positions([], ids), ids)]  # an empty store: any id asked is unknown
 
 @patch
 def snapshot(self:PgVectorDocumentStore) -> tuple[pd.DataFrame, np.ndarray]:
@@ -827,7 +826,7 @@ def recall_estimate(self:PgVectorDocumentStore,
     with self._connection() as conn, conn.transaction():
         if (lay := self._layout(conn)) is None: return 1.0
         if ids is None: ids, Q = self._sample(conn, lay, n)
-        else: stored, X = self._vectors_of(conn, lay, ids := _id_list(ids)); Q = X[_check_found(_positions(stored, ids), ids)]
+        else: ids = _id_list(ids); Q = self._vectors_of(conn, lay, ids)
         found = self._neighbour_ids(conn, lay, Q, ids, top_k)
         conn.execute("SELECT set_config('enable_indexscan', 'off', true)")  # a full scan: the exact neighbours
         exact = self._neighbour_ids(conn, lay, Q, ids, top_k)
